@@ -1,0 +1,12 @@
+//! `outpost export`.
+
+use std::process::ExitCode;
+
+use super::Ctx;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(_ctx: &Ctx, _args: Args) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("'export' is not available in this build yet")
+}

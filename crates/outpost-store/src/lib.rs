@@ -1,0 +1,1 @@
+//! The SQLite archive. The only crate in Outpost that contains SQL.
