@@ -1,0 +1,51 @@
+# Outpost: `make run` and `make test` are the two entry points (see README).
+# Both install what is missing first (.ci/setup.sh), so they work on a fresh
+# Debian 12 / Ubuntu 22.04+ machine.
+
+SHELL := /bin/bash
+CARGO ?= cargo
+APP := target/debug/outpost-app
+CLI := target/debug/outpost
+
+.PHONY: run test setup ui app cli lint test-rust test-ui test-e2e icons bench clean-artifacts
+
+run: setup ui app
+	@echo "Launching Outpost (database: $${OUTPOST_DB:-~/.local/share/outpost/outpost.db})"
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+	  $(APP); \
+	else \
+	  echo "No display found: running under Xvfb (take a screenshot with 'DISPLAY=:99 import -window root shot.png')."; \
+	  xvfb-run -n 99 -s "-screen 0 1280x800x24" dbus-run-session -- $(APP); \
+	fi
+
+test: setup ui lint test-rust test-ui test-e2e
+
+setup:
+	@.ci/setup.sh
+
+# The app embeds ui/dist at compile time, so the UI is built before cargo.
+ui:
+	cd ui && npm run --silent build
+
+app: ui
+	$(CARGO) build -p outpost-app -p outpost-cli
+
+lint: ui
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+test-rust: ui
+	$(CARGO) test --workspace
+
+test-ui:
+	cd ui && npm run --silent check && npm test
+
+test-e2e: app
+	tests/e2e/run.sh
+
+# Regenerates every icon size from the one source drawing.
+icons:
+	cd ui && npx tauri icon ../icons/outpost.svg -o ../icons && rm -rf ../icons/android ../icons/ios
+
+bench:
+	@echo "See bench/README.md for each benchmark and its baseline."
