@@ -5,6 +5,9 @@
 //! passed in by the caller, so every function here is deterministic and
 //! testable with plain data.
 
+pub mod matcher;
 pub mod model;
+pub mod normalize;
+pub mod query;
 
 pub use model::*;
