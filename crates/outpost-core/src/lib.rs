@@ -5,9 +5,11 @@
 //! passed in by the caller, so every function here is deterministic and
 //! testable with plain data.
 
+pub mod canonical;
 pub mod matcher;
 pub mod model;
 pub mod normalize;
+pub mod policy;
 pub mod query;
 
 pub use model::*;

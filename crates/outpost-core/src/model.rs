@@ -161,6 +161,290 @@ impl UnknownValue {
 /// Instants are UTC everywhere in Outpost; local time exists only in the UI.
 pub type Timestamp = DateTime<Utc>;
 
+// ---------------------------------------------------------------------------
+// Archive records: what the store returns and what the UI edits. Ids and
+// counts are 64-bit in Rust but travel as JSON numbers, hence the
+// `#[ts(type = "number")]` on them.
+// ---------------------------------------------------------------------------
+
+/// A source as the analyst adds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct NewSource {
+    pub kind: SourceKind,
+    pub url: String,
+    pub name: String,
+    /// Poll interval; the scheduler adds jitter.
+    pub interval_secs: u32,
+    pub lang: Option<String>,
+    pub country: Option<String>,
+    pub folder: Option<String>,
+    pub tags: Vec<String>,
+}
+
+/// A partial edit of a source: `None` leaves a field as it is; for the
+/// nullable fields `Some(None)` clears it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SourcePatch {
+    pub name: Option<String>,
+    pub interval_secs: Option<u32>,
+    pub lang: Option<Option<String>>,
+    pub country: Option<Option<String>>,
+    pub folder: Option<Option<String>>,
+    pub tags: Option<Vec<String>>,
+}
+
+/// How a source's polling has been going, for the Sources page and the
+/// scheduler (conditional GET validators and backoff state live here too).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SourceHealth {
+    pub last_fetch_at: Option<Timestamp>,
+    pub last_success_at: Option<Timestamp>,
+    pub last_error: Option<String>,
+    /// HTTP status of the last response, if there was one.
+    pub last_status: Option<u16>,
+    pub consecutive_failures: u32,
+    pub next_fetch_at: Option<Timestamp>,
+    /// Items seen in all successful fetches together.
+    #[ts(type = "number")]
+    pub items_seen: u64,
+    /// Mean latency of recent fetches (an exponential moving average).
+    pub avg_latency_ms: Option<u32>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+/// A configured source with its health.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Source {
+    #[ts(type = "number")]
+    pub id: SourceId,
+    pub kind: SourceKind,
+    pub url: String,
+    pub name: String,
+    pub interval_secs: u32,
+    pub lang: Option<String>,
+    pub country: Option<String>,
+    pub folder: Option<String>,
+    pub tags: Vec<String>,
+    pub enabled: bool,
+    /// Why the source was disabled (by the analyst, or "410 Gone").
+    pub disabled_reason: Option<String>,
+    pub created_at: Timestamp,
+    pub health: SourceHealth,
+}
+
+/// One source an article was seen in, with that source's GUID for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ArticleSource {
+    #[ts(type = "number")]
+    pub source_id: SourceId,
+    pub name: String,
+    pub guid: Option<String>,
+    pub first_seen: Timestamp,
+}
+
+/// An archived article. `text` is the plain text the matcher and the index
+/// see; `content_html` is the feed's HTML as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Article {
+    #[ts(type = "number")]
+    pub id: ArticleId,
+    /// The URL as the feed gave it.
+    pub url: Option<String>,
+    pub canonical_url: Option<String>,
+    pub title: String,
+    pub summary: String,
+    pub content_html: String,
+    pub text: String,
+    pub lang: Option<String>,
+    pub published: Option<Timestamp>,
+    /// When Outpost first stored it.
+    pub fetched_at: Timestamp,
+    /// When a later fetch changed its title, summary or text.
+    pub updated_at: Option<Timestamp>,
+    pub authors: Vec<String>,
+    /// SHA-256 (hex) of the normalised title and summary.
+    pub content_hash: String,
+    #[ts(type = "number | null")]
+    pub story_id: Option<StoryId>,
+    /// Saved by the analyst (directly or through a saved alert).
+    pub saved: bool,
+    pub sources: Vec<ArticleSource>,
+}
+
+/// A watchlist as the analyst creates it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct NewWatchlist {
+    pub name: String,
+    pub query: String,
+    pub severity: Severity,
+    /// Whether new alerts raise a desktop notification.
+    pub notify: bool,
+    /// Only these sources (empty: all).
+    #[ts(type = "Array<number>")]
+    pub scope_sources: Vec<SourceId>,
+    /// Only these languages (empty: all).
+    pub scope_langs: Vec<String>,
+    pub color: Option<String>,
+}
+
+/// A partial edit of a watchlist; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct WatchlistPatch {
+    pub name: Option<String>,
+    pub query: Option<String>,
+    pub severity: Option<Severity>,
+    pub notify: Option<bool>,
+    pub enabled: Option<bool>,
+    #[ts(type = "Array<number> | null")]
+    pub scope_sources: Option<Vec<SourceId>>,
+    pub scope_langs: Option<Vec<String>>,
+    pub color: Option<Option<String>>,
+}
+
+/// A stored watchlist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Watchlist {
+    #[ts(type = "number")]
+    pub id: WatchlistId,
+    pub name: String,
+    pub query: String,
+    pub severity: Severity,
+    pub notify: bool,
+    pub enabled: bool,
+    #[ts(type = "Array<number>")]
+    pub scope_sources: Vec<SourceId>,
+    pub scope_langs: Vec<String>,
+    pub color: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// Which alerts to list. Empty fields do not filter; `limit` 0 means the
+/// store's default page size.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AlertFilter {
+    #[ts(type = "number | null")]
+    pub watchlist: Option<WatchlistId>,
+    pub state: Option<AlertState>,
+    /// Exactly this severity.
+    pub severity: Option<Severity>,
+    #[ts(type = "number | null")]
+    pub source: Option<SourceId>,
+    pub lang: Option<String>,
+    /// Alert creation time bounds, inclusive.
+    pub since: Option<Timestamp>,
+    pub until: Option<Timestamp>,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+/// An alert joined with what the alert list shows about its article,
+/// watchlist and story.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AlertRow {
+    #[ts(type = "number")]
+    pub id: AlertId,
+    #[ts(type = "number")]
+    pub watchlist_id: WatchlistId,
+    pub watchlist_name: String,
+    pub severity: Severity,
+    pub color: Option<String>,
+    #[ts(type = "number")]
+    pub article_id: ArticleId,
+    pub title: String,
+    pub url: Option<String>,
+    /// The first source the article came from.
+    #[ts(type = "number | null")]
+    pub source_id: Option<SourceId>,
+    pub source_name: Option<String>,
+    pub lang: Option<String>,
+    pub published: Option<Timestamp>,
+    pub fetched_at: Timestamp,
+    pub created_at: Timestamp,
+    pub state: AlertState,
+    pub note: Option<String>,
+    pub tags: Vec<String>,
+    pub spans: Vec<Span>,
+    #[ts(type = "number | null")]
+    pub story_id: Option<StoryId>,
+    /// How many distinct sources reported the alert's story (1 without one).
+    pub story_sources: u32,
+}
+
+/// Full-text search order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum SearchOrder {
+    /// Best match first (bm25, title weighted), among the most recent
+    /// matches; see `outpost_store::search` for the bound.
+    #[default]
+    Ranked,
+    /// Most recently archived first.
+    Newest,
+}
+
+/// A full-text search of the archive. `text` uses the search syntax: words,
+/// "phrases", prefix*, `A NEAR/5 B`, `OR`, `NOT`/`-`, `( … )`, `title:`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SearchQuery {
+    pub text: String,
+    #[ts(type = "Array<number>")]
+    pub sources: Vec<SourceId>,
+    pub langs: Vec<String>,
+    /// Bounds on the publication time (fetch time when unknown), inclusive.
+    pub since: Option<Timestamp>,
+    pub until: Option<Timestamp>,
+    /// 0 means the default page size.
+    pub limit: u32,
+    pub offset: u32,
+    pub order: SearchOrder,
+}
+
+/// One search result. `title_html` and `snippet` are HTML: the matched words
+/// are wrapped in `<mark>…</mark>` and everything else is escaped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SearchHit {
+    #[ts(type = "number")]
+    pub article_id: ArticleId,
+    pub title: String,
+    pub title_html: String,
+    pub source_name: Option<String>,
+    pub url: Option<String>,
+    pub published: Option<Timestamp>,
+    pub fetched_at: Timestamp,
+    pub lang: Option<String>,
+    pub snippet: String,
+}
+
+/// A saved copy of an article's page (issue 8), kept as evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Snapshot {
+    pub final_url: Option<String>,
+    pub fetched_at: Timestamp,
+    pub html: Option<String>,
+    pub text: Option<String>,
+    /// SHA-256 (hex) of what was fetched.
+    pub sha256: Option<String>,
+    /// Why the snapshot could not be taken, if it could not.
+    pub error: Option<String>,
+}
+
+/// Counts for the status bar and `outpost` summaries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Stats {
+    #[ts(type = "number")]
+    pub sources: u64,
+    #[ts(type = "number")]
+    pub articles: u64,
+    #[ts(type = "number")]
+    pub watchlists: u64,
+    #[ts(type = "number")]
+    pub alerts: u64,
+    #[ts(type = "number")]
+    pub unread: u64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

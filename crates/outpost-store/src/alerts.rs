@@ -1,0 +1,400 @@
+//! Watchlists, alerts, their triage state, notes and tags.
+
+use std::fmt::Write as _;
+
+use rusqlite::types::Value;
+use rusqlite::{OptionalExtension, Row, params, params_from_iter};
+
+use crate::error::{Result, StoreError};
+use crate::sources::found;
+use crate::{
+    AlertFilter, AlertId, AlertRow, AlertState, ArticleId, NewWatchlist, Severity, Span, Store,
+    StoryId, Timestamp, Watchlist, WatchlistId, WatchlistPatch, from_ms, from_ms_opt, json_list,
+    ms, to_json,
+};
+
+/// An alert the engine raises: one watchlist matched one article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAlert {
+    pub watchlist_id: WatchlistId,
+    pub article_id: ArticleId,
+    /// Where the match lies, for highlighting and "why did this fire".
+    pub spans: Vec<Span>,
+    pub story_id: Option<StoryId>,
+    pub created_at: Timestamp,
+}
+
+const DEFAULT_ALERT_PAGE: u32 = 200;
+
+const WATCHLIST_COLUMNS: &str = "id, name, query, severity, notify, enabled, scope_sources, \
+     scope_langs, color, created_at, updated_at";
+
+fn watchlist_from_row(r: &Row<'_>) -> rusqlite::Result<Watchlist> {
+    let severity: String = r.get(3)?;
+    let sources: String = r.get(6)?;
+    let langs: String = r.get(7)?;
+    Ok(Watchlist {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        query: r.get(2)?,
+        severity: severity.parse().unwrap_or(Severity::Medium),
+        notify: r.get(4)?,
+        enabled: r.get(5)?,
+        scope_sources: json_list(&sources),
+        scope_langs: json_list(&langs),
+        color: r.get(8)?,
+        created_at: from_ms(r.get(9)?),
+        updated_at: from_ms(r.get(10)?),
+    })
+}
+
+/// The alert list's columns; `?` placeholders are added by the caller.
+const ALERT_SELECT: &str = "SELECT l.id, l.watchlist_id, w.name, w.severity, w.color, l.article_id,
+        a.title, a.url,
+        (SELECT x.source_id FROM article_sources x WHERE x.article_id = a.id
+         ORDER BY x.first_seen, x.source_id LIMIT 1) AS first_source,
+        (SELECT s.name FROM sources s WHERE s.id = first_source),
+        a.lang, a.published, a.fetched_at, l.created_at, l.state, l.note,
+        (SELECT json_group_array(t.tag) FROM (SELECT tag FROM alert_tags
+         WHERE alert_id = l.id ORDER BY tag) t),
+        l.spans, coalesce(l.story_id, a.story_id) AS story,
+        CASE WHEN coalesce(l.story_id, a.story_id) IS NULL
+             THEN (SELECT count(*) FROM article_sources x WHERE x.article_id = a.id)
+             ELSE (SELECT count(DISTINCT x.source_id) FROM articles b
+                   JOIN article_sources x ON x.article_id = b.id
+                   WHERE b.story_id = coalesce(l.story_id, a.story_id)) END
+     FROM alerts l
+     JOIN watchlists w ON w.id = l.watchlist_id
+     JOIN articles a ON a.id = l.article_id";
+
+fn alert_from_row(r: &Row<'_>) -> rusqlite::Result<AlertRow> {
+    let severity: String = r.get(3)?;
+    let state: String = r.get(14)?;
+    let tags: String = r.get(16)?;
+    let spans: String = r.get(17)?;
+    Ok(AlertRow {
+        id: r.get(0)?,
+        watchlist_id: r.get(1)?,
+        watchlist_name: r.get(2)?,
+        severity: severity.parse().unwrap_or(Severity::Medium),
+        color: r.get(4)?,
+        article_id: r.get(5)?,
+        title: r.get(6)?,
+        url: r.get(7)?,
+        source_id: r.get(8)?,
+        source_name: r.get(9)?,
+        lang: r.get(10)?,
+        published: from_ms_opt(r.get(11)?),
+        fetched_at: from_ms(r.get(12)?),
+        created_at: from_ms(r.get(13)?),
+        state: state.parse().unwrap_or(AlertState::New),
+        note: r.get(15)?,
+        tags: json_list(&tags),
+        spans: json_list::<Span>(&spans),
+        story_id: r.get(18)?,
+        story_sources: r.get::<_, i64>(19)?.max(1) as u32,
+    })
+}
+
+impl Store {
+    pub fn add_watchlist(&self, w: &NewWatchlist, now: Timestamp) -> Result<WatchlistId> {
+        self.run(|| {
+            if let Some(id) = self.watchlist_id_by_name(&w.name)? {
+                return Err(StoreError::WatchlistExists {
+                    id,
+                    name: w.name.clone(),
+                });
+            }
+            self.conn.execute(
+                "INSERT INTO watchlists (name, query, severity, notify, scope_sources, scope_langs,
+                    color, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+                params![
+                    w.name,
+                    w.query,
+                    w.severity.as_str(),
+                    w.notify,
+                    to_json(&w.scope_sources),
+                    to_json(&w.scope_langs),
+                    w.color,
+                    ms(now)
+                ],
+            )?;
+            Ok(self.conn.last_insert_rowid())
+        })
+    }
+
+    fn watchlist_id_by_name(&self, name: &str) -> Result<Option<WatchlistId>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT id FROM watchlists WHERE name = ?1")?
+            .query_row([name], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn list_watchlists(&self) -> Result<Vec<Watchlist>> {
+        self.run(|| {
+            let sql = format!(
+                "SELECT {WATCHLIST_COLUMNS} FROM watchlists ORDER BY name COLLATE NOCASE, id"
+            );
+            let mut st = self.conn.prepare_cached(&sql)?;
+            let rows = st.query_map([], watchlist_from_row)?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    pub fn get_watchlist(&self, id: WatchlistId) -> Result<Watchlist> {
+        self.run(|| {
+            let sql = format!("SELECT {WATCHLIST_COLUMNS} FROM watchlists WHERE id = ?1");
+            self.conn
+                .prepare_cached(&sql)?
+                .query_row([id], watchlist_from_row)
+                .optional()?
+                .ok_or(StoreError::NotFound {
+                    what: "watchlist",
+                    id,
+                })
+        })
+    }
+
+    pub fn update_watchlist(
+        &self,
+        id: WatchlistId,
+        p: &WatchlistPatch,
+        now: Timestamp,
+    ) -> Result<Watchlist> {
+        self.run(|| {
+            let tx = self.conn.unchecked_transaction()?;
+            let cur = self.get_watchlist(id)?;
+            if let Some(name) = &p.name {
+                if let Some(other) = self.watchlist_id_by_name(name)?.filter(|o| *o != id) {
+                    return Err(StoreError::WatchlistExists {
+                        id: other,
+                        name: name.clone(),
+                    });
+                }
+            }
+            tx.execute(
+                "UPDATE watchlists SET name = ?2, query = ?3, severity = ?4, notify = ?5,
+                    enabled = ?6, scope_sources = ?7, scope_langs = ?8, color = ?9, updated_at = ?10
+                 WHERE id = ?1",
+                params![
+                    id,
+                    p.name.as_ref().unwrap_or(&cur.name),
+                    p.query.as_ref().unwrap_or(&cur.query),
+                    p.severity.unwrap_or(cur.severity).as_str(),
+                    p.notify.unwrap_or(cur.notify),
+                    p.enabled.unwrap_or(cur.enabled),
+                    to_json(p.scope_sources.as_ref().unwrap_or(&cur.scope_sources)),
+                    to_json(p.scope_langs.as_ref().unwrap_or(&cur.scope_langs)),
+                    p.color.as_ref().unwrap_or(&cur.color),
+                    ms(now)
+                ],
+            )?;
+            tx.commit()?;
+            self.get_watchlist(id)
+        })
+    }
+
+    /// Removes a watchlist and its alerts. The articles of its saved alerts
+    /// are marked saved first, so they stay in the archive and in Saved.
+    pub fn remove_watchlist(&self, id: WatchlistId, now: Timestamp) -> Result<()> {
+        self.run(|| {
+            let tx = self.conn.unchecked_transaction()?;
+            tx.execute(
+                "UPDATE articles SET saved_at = coalesce(saved_at, ?2)
+                 WHERE id IN (SELECT article_id FROM alerts WHERE watchlist_id = ?1 AND state = 'saved')",
+                params![id, ms(now)],
+            )?;
+            let n = tx.execute("DELETE FROM watchlists WHERE id = ?1", [id])?;
+            found(n, "watchlist", id)?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    /// Records an alert. Returns `None` when this watchlist already alerted
+    /// on this article (also across restarts: a UNIQUE constraint decides).
+    pub fn insert_alert(&self, a: &NewAlert) -> Result<Option<AlertId>> {
+        self.run(|| {
+            let n = self
+                .conn
+                .prepare_cached(
+                    "INSERT INTO alerts (watchlist_id, article_id, story_id, spans, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (watchlist_id, article_id) DO NOTHING",
+                )?
+                .execute(params![
+                    a.watchlist_id,
+                    a.article_id,
+                    a.story_id,
+                    to_json(&a.spans),
+                    ms(a.created_at)
+                ])?;
+            Ok((n > 0).then(|| self.conn.last_insert_rowid()))
+        })
+    }
+
+    /// Alerts, newest first, filtered.
+    pub fn list_alerts(&self, f: &AlertFilter) -> Result<Vec<AlertRow>> {
+        self.run(|| {
+            let mut sql = format!("{ALERT_SELECT} WHERE 1");
+            let mut args: Vec<Value> = Vec::new();
+            let mut add = |sql: &mut String, cond: &str, v: Value| {
+                args.push(v);
+                let _ = write!(sql, " AND {cond} ?{}", args.len());
+            };
+            if let Some(w) = f.watchlist {
+                add(&mut sql, "l.watchlist_id =", Value::Integer(w));
+            }
+            if let Some(s) = f.state {
+                add(&mut sql, "l.state =", Value::Text(s.as_str().into()));
+            }
+            if let Some(s) = f.severity {
+                add(&mut sql, "w.severity =", Value::Text(s.as_str().into()));
+            }
+            if let Some(l) = &f.lang {
+                add(&mut sql, "a.lang =", Value::Text(l.to_lowercase()));
+            }
+            if let Some(t) = f.since {
+                add(&mut sql, "l.created_at >=", Value::Integer(ms(t)));
+            }
+            if let Some(t) = f.until {
+                add(&mut sql, "l.created_at <=", Value::Integer(ms(t)));
+            }
+            if let Some(s) = f.source {
+                add(
+                    &mut sql,
+                    "EXISTS (SELECT 1 FROM article_sources x WHERE x.article_id = a.id AND x.source_id =",
+                    Value::Integer(s),
+                );
+                sql.push(')');
+            }
+            let limit = if f.limit == 0 { DEFAULT_ALERT_PAGE } else { f.limit };
+            args.push(Value::Integer(i64::from(limit)));
+            args.push(Value::Integer(i64::from(f.offset)));
+            let _ = write!(
+                sql,
+                " ORDER BY l.created_at DESC, l.id DESC LIMIT ?{} OFFSET ?{}",
+                args.len() - 1,
+                args.len()
+            );
+            let mut st = self.conn.prepare_cached(&sql)?;
+            let rows = st.query_map(params_from_iter(args), alert_from_row)?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    pub fn get_alert(&self, id: AlertId) -> Result<AlertRow> {
+        self.run(|| {
+            let sql = format!("{ALERT_SELECT} WHERE l.id = ?1");
+            self.conn
+                .prepare_cached(&sql)?
+                .query_row([id], alert_from_row)
+                .optional()?
+                .ok_or(StoreError::NotFound { what: "alert", id })
+        })
+    }
+
+    /// Sets the triage state. Saving an alert also saves its article, so it
+    /// outlives the watchlist; un-saving the alert leaves the article saved
+    /// (unsave it with [`Store::set_article_saved`]).
+    pub fn set_alert_state(&self, id: AlertId, state: AlertState, now: Timestamp) -> Result<()> {
+        self.run(|| {
+            let tx = self.conn.unchecked_transaction()?;
+            let n = tx.execute(
+                "UPDATE alerts SET state = ?2 WHERE id = ?1",
+                params![id, state.as_str()],
+            )?;
+            found(n, "alert", id)?;
+            if state == AlertState::Saved {
+                tx.execute(
+                    "UPDATE articles SET saved_at = coalesce(saved_at, ?2)
+                     WHERE id = (SELECT article_id FROM alerts WHERE id = ?1)",
+                    params![id, ms(now)],
+                )?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    /// Sets or (with an empty text) clears the analyst's note.
+    pub fn set_alert_note(&self, id: AlertId, note: &str) -> Result<()> {
+        self.run(|| {
+            let note = Some(note.trim()).filter(|n| !n.is_empty());
+            let n = self.conn.execute(
+                "UPDATE alerts SET note = ?2 WHERE id = ?1",
+                params![id, note],
+            )?;
+            found(n, "alert", id)
+        })
+    }
+
+    pub fn add_alert_tag(&self, id: AlertId, tag: &str) -> Result<()> {
+        self.run(|| {
+            self.get_alert_exists(id)?;
+            let tag = tag.trim();
+            if !tag.is_empty() {
+                self.conn.execute(
+                    "INSERT INTO alert_tags (alert_id, tag) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                    params![id, tag],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    pub fn remove_alert_tag(&self, id: AlertId, tag: &str) -> Result<()> {
+        self.run(|| {
+            self.get_alert_exists(id)?;
+            self.conn.execute(
+                "DELETE FROM alert_tags WHERE alert_id = ?1 AND tag = ?2",
+                params![id, tag.trim()],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn get_alert_exists(&self, id: AlertId) -> Result<()> {
+        let n: i64 =
+            self.conn
+                .query_row("SELECT count(*) FROM alerts WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })?;
+        found(n as usize, "alert", id)
+    }
+
+    /// Every tag in use, alphabetically.
+    pub fn list_tags(&self) -> Result<Vec<String>> {
+        self.run(|| {
+            let mut st = self
+                .conn
+                .prepare_cached("SELECT DISTINCT tag FROM alert_tags ORDER BY tag")?;
+            let rows = st.query_map([], |r| r.get(0))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    /// Alerts in state `new`, per watchlist (watchlists without any are
+    /// left out).
+    pub fn unread_counts(&self) -> Result<Vec<(WatchlistId, u64)>> {
+        self.run(|| {
+            let mut st = self.conn.prepare_cached(
+                "SELECT watchlist_id, count(*) FROM alerts WHERE state = 'new'
+                 GROUP BY watchlist_id ORDER BY watchlist_id",
+            )?;
+            let rows = st.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    pub fn count_alerts(&self) -> Result<u64> {
+        self.run(|| {
+            let n: i64 = self
+                .conn
+                .query_row("SELECT count(*) FROM alerts", [], |r| r.get(0))?;
+            Ok(n as u64)
+        })
+    }
+}

@@ -1,0 +1,220 @@
+//! The schema and its forward-only migrations.
+//!
+//! `PRAGMA user_version` holds the number of migrations applied. Each
+//! migration runs in its own transaction together with the version bump, so
+//! a crash leaves the archive either before or after it. Migrations are never
+//! edited once released: a change is a new entry at the end of
+//! [`MIGRATIONS`]. An archive whose version is above `MIGRATIONS.len()` was
+//! written by a newer Outpost and is refused rather than guessed at.
+//!
+//! Timestamps are INTEGER milliseconds since the Unix epoch (UTC); lists are
+//! JSON text.
+
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+
+use crate::error::Result;
+
+/// Migration `i` (0-based) brings the schema from version `i` to `i + 1`.
+pub(crate) const MIGRATIONS: &[&str] = &[V1];
+
+pub(crate) const LATEST: i64 = MIGRATIONS.len() as i64;
+
+/// The FTS5 tokenizer for the normalised text. Words arrive already folded
+/// (see `outpost_core::normalize`); `unicode61` only splits on the spaces.
+/// Combining marks (`M*`) count as word characters so scripts that keep
+/// their vowel signs after normalisation are not cut inside a word.
+const V1: &str = r#"
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE sources (
+    id                   INTEGER PRIMARY KEY,
+    kind                 TEXT NOT NULL,
+    url                  TEXT NOT NULL,
+    name                 TEXT NOT NULL,
+    interval_secs        INTEGER NOT NULL,
+    lang                 TEXT,
+    country              TEXT,
+    folder               TEXT,
+    tags                 TEXT NOT NULL DEFAULT '[]',
+    enabled              INTEGER NOT NULL DEFAULT 1,
+    disabled_reason      TEXT,
+    created_at           INTEGER NOT NULL,
+    -- A removed source whose articles are kept (alerted or saved) stays as a
+    -- tombstone so those articles still name where they came from.
+    removed_at           INTEGER,
+    last_fetch_at        INTEGER,
+    last_success_at      INTEGER,
+    last_error           TEXT,
+    last_status          INTEGER,
+    consecutive_failures INTEGER NOT NULL DEFAULT 0,
+    next_fetch_at        INTEGER,
+    items_seen           INTEGER NOT NULL DEFAULT 0,
+    avg_latency_ms       INTEGER,
+    etag                 TEXT,
+    last_modified        TEXT
+);
+CREATE UNIQUE INDEX sources_url ON sources(url) WHERE removed_at IS NULL;
+
+CREATE TABLE fetch_log (
+    id         INTEGER PRIMARY KEY,
+    source_id  INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+    at         INTEGER NOT NULL,
+    ok         INTEGER NOT NULL,
+    status     INTEGER,
+    error      TEXT,
+    latency_ms INTEGER,
+    items      INTEGER NOT NULL,
+    new_items  INTEGER NOT NULL
+);
+CREATE INDEX fetch_log_source_at ON fetch_log(source_id, at);
+CREATE INDEX fetch_log_at ON fetch_log(at);
+
+CREATE TABLE stories (
+    id         INTEGER PRIMARY KEY,
+    first_seen INTEGER NOT NULL,
+    last_seen  INTEGER NOT NULL,
+    title      TEXT NOT NULL,
+    -- The engine's clustering signature: a 64-bit simhash of the title and
+    -- lead, and the set of distinctive normalised tokens (JSON array).
+    simhash    INTEGER NOT NULL,
+    tokens     TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX stories_last_seen ON stories(last_seen);
+
+CREATE TABLE articles (
+    id            INTEGER PRIMARY KEY,
+    url           TEXT,
+    canonical_url TEXT,
+    content_hash  BLOB NOT NULL,
+    title         TEXT NOT NULL,
+    summary       TEXT NOT NULL,
+    content_html  TEXT NOT NULL,
+    text          TEXT NOT NULL,
+    lang          TEXT,
+    published     INTEGER,
+    fetched_at    INTEGER NOT NULL,
+    updated_at    INTEGER,
+    -- Publication time clamped to the fetch time (feeds post-date items);
+    -- the date that search filters use.
+    sort_date     INTEGER NOT NULL,
+    authors       TEXT NOT NULL DEFAULT '[]',
+    story_id      INTEGER REFERENCES stories(id) ON DELETE SET NULL,
+    saved_at      INTEGER
+);
+CREATE UNIQUE INDEX articles_canonical_url ON articles(canonical_url)
+    WHERE canonical_url IS NOT NULL;
+CREATE INDEX articles_content_hash ON articles(content_hash, fetched_at);
+CREATE INDEX articles_fetched_at ON articles(fetched_at);
+CREATE INDEX articles_story ON articles(story_id) WHERE story_id IS NOT NULL;
+CREATE INDEX articles_saved ON articles(saved_at) WHERE saved_at IS NOT NULL;
+
+CREATE TABLE article_sources (
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    source_id  INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+    guid       TEXT,
+    first_seen INTEGER NOT NULL,
+    -- SHA-256 of what this source last delivered, so an edit by the source
+    -- is told apart from another outlet's wording of the same article.
+    copy_hash  BLOB,
+    PRIMARY KEY (article_id, source_id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX article_sources_guid ON article_sources(source_id, guid)
+    WHERE guid IS NOT NULL;
+CREATE INDEX article_sources_source ON article_sources(source_id);
+
+-- Contentless: the normalised words live only in the index; snippets are
+-- cut from the original text in Rust. The rowid is the article id.
+CREATE VIRTUAL TABLE article_fts USING fts5(
+    title, body,
+    content = '',
+    contentless_delete = 1,
+    tokenize = "unicode61 remove_diacritics 2 categories 'L* N* Co M*'"
+);
+
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+    DELETE FROM article_fts WHERE rowid = old.id;
+END;
+
+CREATE TABLE snapshots (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    final_url  TEXT,
+    fetched_at INTEGER NOT NULL,
+    html       TEXT,
+    text       TEXT,
+    sha256     TEXT,
+    error      TEXT
+);
+
+CREATE TABLE watchlists (
+    id            INTEGER PRIMARY KEY,
+    name          TEXT NOT NULL UNIQUE,
+    query         TEXT NOT NULL,
+    severity      TEXT NOT NULL CHECK (severity IN ('low', 'medium', 'high', 'critical')),
+    notify        INTEGER NOT NULL DEFAULT 1,
+    enabled       INTEGER NOT NULL DEFAULT 1,
+    scope_sources TEXT NOT NULL DEFAULT '[]',
+    scope_langs   TEXT NOT NULL DEFAULT '[]',
+    color         TEXT,
+    created_at    INTEGER NOT NULL,
+    updated_at    INTEGER NOT NULL
+);
+
+CREATE TABLE alerts (
+    id           INTEGER PRIMARY KEY,
+    watchlist_id INTEGER NOT NULL REFERENCES watchlists(id) ON DELETE CASCADE,
+    article_id   INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    story_id     INTEGER REFERENCES stories(id) ON DELETE SET NULL,
+    spans        TEXT NOT NULL DEFAULT '[]',
+    created_at   INTEGER NOT NULL,
+    state        TEXT NOT NULL DEFAULT 'new'
+                 CHECK (state IN ('new', 'read', 'saved', 'dismissed')),
+    note         TEXT,
+    UNIQUE (watchlist_id, article_id)
+);
+CREATE INDEX alerts_created_at ON alerts(created_at);
+CREATE INDEX alerts_article ON alerts(article_id);
+CREATE INDEX alerts_state ON alerts(state, watchlist_id);
+CREATE INDEX alerts_story ON alerts(story_id) WHERE story_id IS NOT NULL;
+
+CREATE TABLE alert_tags (
+    alert_id INTEGER NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,
+    tag      TEXT NOT NULL,
+    PRIMARY KEY (alert_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX alert_tags_tag ON alert_tags(tag);
+
+-- The highest severity at which a story was already notified for a
+-- watchlist, so a second outlet reporting it stays silent.
+CREATE TABLE story_notifications (
+    story_id     INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+    watchlist_id INTEGER NOT NULL REFERENCES watchlists(id) ON DELETE CASCADE,
+    severity     TEXT NOT NULL,
+    notified_at  INTEGER NOT NULL,
+    PRIMARY KEY (story_id, watchlist_id)
+) WITHOUT ROWID;
+"#;
+
+/// Reads the schema version.
+pub(crate) fn version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Applies the migrations the archive has not seen yet. Each step takes the
+/// write lock first and re-reads the version, so the app and the CLI opening
+/// a fresh archive at the same moment do not both migrate it.
+pub(crate) fn migrate(conn: &Connection) -> Result<()> {
+    loop {
+        let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+        let current = version(&tx)?;
+        if current >= LATEST {
+            return Ok(());
+        }
+        tx.execute_batch(MIGRATIONS[current as usize])?;
+        tx.pragma_update(None, "user_version", current + 1)?;
+        tx.commit()?;
+        tracing::info!(version = current + 1, "archive schema migrated");
+    }
+}
