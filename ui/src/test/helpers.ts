@@ -11,7 +11,7 @@ export function fresh(opts: MockOptions = {}): { mock: MockBackend; store: Alert
 }
 
 /** Presses a single-key shortcut the way the window sees it. */
-export async function press(key: string, target: EventTarget = window): Promise<void> {
+export async function press(key: string, target: Window | Element = window): Promise<void> {
   await fireEvent.keyDown(target, { key });
 }
 

@@ -1,0 +1,65 @@
+import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
+import { describe, expect, it } from "vitest";
+import { app } from "../lib/stores/app.svelte";
+import { callsOf, fresh } from "../test/helpers";
+import Sources from "./Sources.svelte";
+
+describe("Sources page", () => {
+  it("shows source health: failing, disabled and fine sources", async () => {
+    const { mock } = fresh();
+    render(Sources);
+    await waitFor(() => expect(screen.getByTestId("sources-table")).toBeTruthy());
+    expect(screen.getByTestId("source-health-1").textContent).toBe("OK");
+    expect(screen.getByTestId("source-health-7").textContent).toBe("Failing (3×)");
+    expect(screen.getByTestId("source-row-7").textContent).toContain("Timed out after 20 s");
+    expect(screen.getByTestId("source-health-8").textContent).toBe("Disabled");
+    expect(mock.sources).toHaveLength(8);
+  });
+
+  it("adds a source by site URL", async () => {
+    const { mock } = fresh();
+    render(Sources);
+    await fireEvent.input(screen.getByTestId("source-url-input"), { target: { value: "https://www.rferl.org/" } });
+    await fireEvent.click(screen.getByTestId("source-add"));
+    await waitFor(() => expect(callsOf(mock, "add_source")).toHaveLength(1));
+    expect(callsOf(mock, "add_source")[0]!.input).toEqual({ url: "https://www.rferl.org/", name: null, interval_secs: null, lang: null, folder: null, tags: [] });
+    await waitFor(() => expect(screen.getByText("www.rferl.org")).toBeTruthy());
+  });
+
+  it("explains a duplicate source in a sentence with what to do", async () => {
+    fresh();
+    render(Sources);
+    await fireEvent.input(screen.getByTestId("source-url-input"), { target: { value: "https://tolonews.com/" } });
+    await fireEvent.click(screen.getByTestId("source-add"));
+    const err = await screen.findByTestId("source-add-error");
+    expect(err.textContent).toBe("A source for tolonews.com is already in your list. That source is already in your list; look for it in the table below.");
+  });
+
+  it("imports OPML from the native dialog and reports the summary", async () => {
+    const { mock } = fresh();
+    render(Sources);
+    await fireEvent.click(screen.getByTestId("opml-import"));
+    await waitFor(() => expect(callsOf(mock, "import_opml")).toEqual([{ path: "/home/analyst/feeds.opml" }]));
+    await waitFor(() => expect(app.notice?.message).toContain("Imported 14 sources; 3 already known."));
+  });
+
+  it("does nothing when the dialog is cancelled", async () => {
+    const { mock } = fresh();
+    mock.nextOpenPath = null;
+    render(Sources);
+    await fireEvent.click(screen.getByTestId("opml-import"));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(callsOf(mock, "import_opml")).toEqual([]);
+  });
+
+  it("disables a source and polls one now", async () => {
+    const { mock } = fresh();
+    render(Sources);
+    await waitFor(() => expect(screen.getByTestId("source-toggle-2")).toBeTruthy());
+    await fireEvent.click(screen.getByTestId("source-toggle-2"));
+    await waitFor(() => expect(callsOf(mock, "set_source_enabled")).toEqual([{ id: 2, enabled: false }]));
+    await waitFor(() => expect(screen.getByTestId("source-health-2").textContent).toBe("Disabled"));
+    await fireEvent.click(screen.getByTestId("source-poll-1"));
+    await waitFor(() => expect(callsOf(mock, "poll_now")).toEqual([{ id: 1 }]));
+  });
+});

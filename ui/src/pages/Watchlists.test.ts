@@ -1,0 +1,85 @@
+import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
+import { describe, expect, it } from "vitest";
+import { app } from "../lib/stores/app.svelte";
+import { callsOf, fresh } from "../test/helpers";
+import Watchlists from "./Watchlists.svelte";
+
+async function openNew() {
+  await app.refreshWatchlists();
+  render(Watchlists);
+  await fireEvent.click(screen.getByTestId("watchlist-new"));
+}
+
+describe("Watchlists page", () => {
+  it("lists watchlists with their counts", async () => {
+    const { mock } = fresh({ alerts: 80 });
+    await app.refreshWatchlists();
+    render(Watchlists);
+    const w = mock.watchlists[1]!;
+    const row = screen.getByTestId(`watchlist-item-${w.id}`).closest("tr")!;
+    expect(row.textContent).toContain(w.name);
+    expect(row.textContent).toContain(String(w.alert_count));
+  });
+
+  it("marks the error column reported by check_query", async () => {
+    const { mock } = fresh();
+    await openNew();
+    const q = screen.getByTestId("watchlist-query");
+    await fireEvent.input(q, { target: { value: 'border AND "Tajik-Afghan' } });
+    const err = await screen.findByTestId("query-error");
+    // The quote opens at character 12 (1-based), as the fake check reports.
+    expect(err.dataset.column).toBe("12");
+    expect(err.textContent).toContain("never closed");
+    expect(screen.getByTestId("query-error-at").textContent).toBe('"');
+    expect(q.getAttribute("aria-invalid")).toBe("true");
+    expect((screen.getByTestId("watchlist-save") as HTMLButtonElement).disabled).toBe(true);
+    expect(callsOf(mock, "check_query").at(-1)).toEqual({ query: 'border AND "Tajik-Afghan' });
+    expect(callsOf(mock, "preview_query")).toEqual([]);
+  });
+
+  it("marks the end of the query when a term is missing at the end", async () => {
+    fresh();
+    await openNew();
+    await fireEvent.input(screen.getByTestId("watchlist-query"), { target: { value: "границ* OR" } });
+    await waitFor(() => expect(screen.getByTestId("query-error").dataset.column).toBe("11"));
+    expect(screen.getByTestId("query-error-at").textContent).toBe(" ");
+  });
+
+  it("previews matching archive articles as you type, with highlights", async () => {
+    const { mock } = fresh();
+    await openNew();
+    await fireEvent.input(screen.getByTestId("watchlist-query"), { target: { value: "иностран* OR خارجی" } });
+    await waitFor(() => expect(screen.getAllByTestId("preview-hit").length).toBe(2));
+    expect(screen.getByTestId("query-ok")).toBeTruthy();
+    const marks = [...screen.getByTestId("watchlist-preview").querySelectorAll("mark")].map((m) => m.textContent);
+    expect(marks).toEqual(["иностран", "خارجی"]);
+    expect(callsOf(mock, "preview_query").at(-1)).toEqual({ query: "иностран* OR خارجی", limit: 25 });
+  });
+
+  it("saves with backfill and shows the new watchlist in the list", async () => {
+    const { mock } = fresh();
+    await openNew();
+    await fireEvent.input(screen.getByTestId("watchlist-name"), { target: { value: "Rasht valley" } });
+    await fireEvent.input(screen.getByTestId("watchlist-query"), { target: { value: "Rasht OR Рашт*" } });
+    await waitFor(() => expect(screen.getByTestId("query-ok")).toBeTruthy());
+    await fireEvent.click(screen.getByTestId("watchlist-save"));
+    await waitFor(() => expect(callsOf(mock, "save_watchlist")).toHaveLength(1));
+    const args = callsOf(mock, "save_watchlist")[0]!;
+    expect(args.id).toBeNull();
+    expect(args.backfill).toBe(true);
+    expect(args.input).toMatchObject({ name: "Rasht valley", query: "Rasht OR Рашт*", severity: "medium", notify: true, scope_langs: [] });
+    await waitFor(() => expect(screen.getByText("Rasht valley")).toBeTruthy());
+  });
+
+  it("shows the backend's refusal as a sentence", async () => {
+    const { mock } = fresh();
+    await openNew();
+    await fireEvent.input(screen.getByTestId("watchlist-name"), { target: { value: "Only exclusions" } });
+    await fireEvent.input(screen.getByTestId("watchlist-query"), { target: { value: "Kunduz" } });
+    await waitFor(() => expect(screen.getByTestId("query-ok")).toBeTruthy());
+    mock.failures.set("save_watchlist", { code: "invalid_query", message: "the query only excludes: add a term that must match" });
+    await fireEvent.click(screen.getByTestId("watchlist-save"));
+    const err = await screen.findByTestId("watchlist-save-error");
+    expect(err.textContent).toBe("The query only excludes: add a term that must match. Fix the query where it is marked and try again.");
+  });
+});
