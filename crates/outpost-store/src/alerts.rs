@@ -51,9 +51,7 @@ fn watchlist_from_row(r: &Row<'_>) -> rusqlite::Result<Watchlist> {
 /// The alert list's columns; `?` placeholders are added by the caller.
 const ALERT_SELECT: &str = "SELECT l.id, l.watchlist_id, w.name, w.severity, w.color, l.article_id,
         a.title, a.url,
-        (SELECT x.source_id FROM article_sources x WHERE x.article_id = a.id
-         ORDER BY x.first_seen, x.source_id LIMIT 1) AS first_source,
-        (SELECT s.name FROM sources s WHERE s.id = first_source),
+        fs.id, fs.name,
         a.lang, a.published, a.fetched_at, l.created_at, l.state, l.note,
         (SELECT json_group_array(t.tag) FROM (SELECT tag FROM alert_tags
          WHERE alert_id = l.id ORDER BY tag) t),
@@ -65,7 +63,9 @@ const ALERT_SELECT: &str = "SELECT l.id, l.watchlist_id, w.name, w.severity, w.c
                    WHERE b.story_id = coalesce(l.story_id, a.story_id)) END
      FROM alerts l
      JOIN watchlists w ON w.id = l.watchlist_id
-     JOIN articles a ON a.id = l.article_id";
+     JOIN articles a ON a.id = l.article_id
+     LEFT JOIN sources fs ON fs.id = (SELECT x.source_id FROM article_sources x
+         WHERE x.article_id = a.id ORDER BY x.first_seen, x.source_id LIMIT 1)";
 
 fn alert_from_row(r: &Row<'_>) -> rusqlite::Result<AlertRow> {
     let severity: String = r.get(3)?;
@@ -166,13 +166,13 @@ impl Store {
         self.run(|| {
             let tx = self.conn.unchecked_transaction()?;
             let cur = self.get_watchlist(id)?;
-            if let Some(name) = &p.name {
-                if let Some(other) = self.watchlist_id_by_name(name)?.filter(|o| *o != id) {
-                    return Err(StoreError::WatchlistExists {
-                        id: other,
-                        name: name.clone(),
-                    });
-                }
+            if let Some(name) = &p.name
+                && let Some(other) = self.watchlist_id_by_name(name)?.filter(|o| *o != id)
+            {
+                return Err(StoreError::WatchlistExists {
+                    id: other,
+                    name: name.clone(),
+                });
             }
             tx.execute(
                 "UPDATE watchlists SET name = ?2, query = ?3, severity = ?4, notify = ?5,

@@ -56,10 +56,10 @@ pub struct Ingested {
     pub new_source: bool,
 }
 
-const ARTICLE_COLUMNS: &str = "id, url, canonical_url, content_hash, title, summary, \
+pub(crate) const ARTICLE_COLUMNS: &str = "id, url, canonical_url, content_hash, title, summary, \
      content_html, text, lang, published, fetched_at, updated_at, authors, story_id, saved_at";
 
-fn article_from_row(r: &Row<'_>) -> rusqlite::Result<Article> {
+pub(crate) fn article_from_row(r: &Row<'_>) -> rusqlite::Result<Article> {
     let hash: Vec<u8> = r.get(3)?;
     let authors: String = r.get(12)?;
     let saved: Option<i64> = r.get(14)?;
@@ -240,11 +240,11 @@ impl Store {
             });
         };
         if guid.is_some() {
-            // The source may have re-issued the article under a new GUID;
-            // remember it so the next poll finds the article by GUID.
+            // The source delivered the article without a GUID before (or
+            // found it by URL); remember the GUID for the next poll.
             c.prepare_cached(
                 "UPDATE OR IGNORE article_sources SET guid = ?3
-                 WHERE article_id = ?1 AND source_id = ?2 AND guid IS NOT ?3",
+                 WHERE article_id = ?1 AND source_id = ?2 AND guid IS NULL",
             )?
             .execute(params![id, source_id, guid])?;
         }

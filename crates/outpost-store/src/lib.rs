@@ -77,6 +77,7 @@ pub mod search;
 mod sources;
 mod stories;
 mod text;
+mod views;
 
 pub use alerts::NewAlert;
 pub use articles::{IngestStatus, Ingested, NewArticle};
@@ -200,4 +201,88 @@ pub(crate) fn json_list<T: serde::de::DeserializeOwned>(s: &str) -> Vec<T> {
 
 pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(store: &Store) -> SourceId {
+        let s = NewSource {
+            kind: SourceKind::Feed,
+            url: "https://a.example/rss".into(),
+            name: "A".into(),
+            interval_secs: 600,
+            lang: None,
+            country: None,
+            folder: None,
+            tags: vec![],
+        };
+        store.add_source(&s, chrono::Utc::now()).unwrap()
+    }
+
+    fn items(from: u32, n: u32) -> Vec<NewArticle> {
+        (from..from + n)
+            .map(|i| NewArticle {
+                guid: Some(i.to_string()),
+                url: Some(format!("https://a.example/{i}")),
+                title: format!("Item {i}"),
+                text: "words ".repeat(400),
+                ..NewArticle::default()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_full_disk_is_reported_and_loses_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("outpost.db");
+        let store = Store::open(&path).unwrap();
+        let s = source(&store);
+        store.ingest(s, &items(0, 10), chrono::Utc::now()).unwrap();
+        // SQLite reports SQLITE_FULL when the file may not grow: the same
+        // error a full disk gives.
+        let pages: i64 = store
+            .conn
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .unwrap();
+        store
+            .conn
+            .pragma_update(None, "max_page_count", pages + 2)
+            .unwrap();
+        let err = store
+            .ingest(s, &items(10, 500), chrono::Utc::now())
+            .unwrap_err();
+        assert!(matches!(err, StoreError::DiskFull { .. }), "{err:?}");
+        let msg = err.to_string();
+        assert!(
+            msg.contains("outpost.db") && msg.contains("Free some space"),
+            "{msg}"
+        );
+        assert_eq!(store.count_articles().unwrap(), 10);
+        assert_eq!(store.integrity_check().unwrap(), ["ok"]);
+        store
+            .conn
+            .pragma_update(None, "max_page_count", 1_073_741_823)
+            .unwrap();
+        store
+            .ingest(s, &items(10, 500), chrono::Utc::now())
+            .unwrap();
+        assert_eq!(store.count_articles().unwrap(), 510);
+    }
+
+    #[test]
+    fn store_is_send() {
+        fn assert_send<T: Send>() {}
+        assert_send::<Store>();
+    }
+
+    #[test]
+    fn migrations_are_idempotent_on_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("outpost.db");
+        drop(Store::open(&path).unwrap());
+        let store = Store::open(&path).unwrap();
+        assert_eq!(schema::version(&store.conn).unwrap(), schema::LATEST);
+    }
 }

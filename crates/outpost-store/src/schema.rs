@@ -17,7 +17,8 @@ use crate::error::Result;
 /// Migration `i` (0-based) brings the schema from version `i` to `i + 1`.
 pub(crate) const MIGRATIONS: &[&str] = &[V1];
 
-pub(crate) const LATEST: i64 = MIGRATIONS.len() as i64;
+/// The schema version this build writes and understands.
+pub const LATEST: i64 = MIGRATIONS.len() as i64;
 
 /// The FTS5 tokenizer for the normalised text. Words arrive already folded
 /// (see `outpost_core::normalize`); `unicode61` only splits on the spaces.

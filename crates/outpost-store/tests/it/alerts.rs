@@ -1,0 +1,348 @@
+//! Watchlists, alerts, triage, stories.
+
+use outpost_core::model::Field;
+use outpost_store::{
+    AlertFilter, AlertState, NewAlert, NewStory, NewWatchlist, Severity, Span, Store, StoreError,
+    WatchlistPatch,
+};
+
+use crate::common::*;
+
+fn watchlist(name: &str, severity: Severity) -> NewWatchlist {
+    NewWatchlist {
+        name: name.into(),
+        query: "border".into(),
+        severity,
+        notify: true,
+        scope_sources: vec![],
+        scope_langs: vec!["ru".into()],
+        color: Some("#c00".into()),
+    }
+}
+
+fn alert(watchlist_id: i64, article_id: i64) -> NewAlert {
+    NewAlert {
+        watchlist_id,
+        article_id,
+        spans: vec![Span {
+            field: Field::Title,
+            start: 0,
+            end: 6,
+            text: "Border".into(),
+        }],
+        story_id: None,
+        created_at: t0(),
+    }
+}
+
+#[test]
+fn an_alert_is_unique_per_watchlist_and_article_across_reopen() {
+    let (dir, store) = file_store();
+    let s = add_source(&store, "https://a.example/rss", "A");
+    let art = store
+        .ingest(
+            s,
+            &[article("1", "https://a.example/1", "Border", "")],
+            t0(),
+        )
+        .unwrap()[0]
+        .article_id;
+    let w = store
+        .add_watchlist(&watchlist("Border", Severity::High), t0())
+        .unwrap();
+    let first = store.insert_alert(&alert(w, art)).unwrap();
+    assert!(first.is_some());
+    assert_eq!(store.insert_alert(&alert(w, art)).unwrap(), None);
+    drop(store);
+
+    let store = Store::open(dir.path().join("outpost.db")).unwrap();
+    assert_eq!(store.insert_alert(&alert(w, art)).unwrap(), None);
+    assert_eq!(store.count_alerts().unwrap(), 1);
+    // Another watchlist may alert on the same article.
+    let w2 = store
+        .add_watchlist(&watchlist("Other", Severity::Low), t0())
+        .unwrap();
+    assert!(store.insert_alert(&alert(w2, art)).unwrap().is_some());
+}
+
+#[test]
+fn alert_rows_join_article_watchlist_and_triage() {
+    let store = Store::open_in_memory().unwrap();
+    let a = add_source(&store, "https://a.example/rss", "Asia-Plus");
+    let b = add_source(&store, "https://b.example/rss", "Sputnik");
+    let mut item = article(
+        "1",
+        "https://a.example/1",
+        "Border clash",
+        "lead words for the clash story here",
+    );
+    item.lang = Some("ru".into());
+    let art = store.ingest(a, std::slice::from_ref(&item), t0()).unwrap()[0].article_id;
+    store.ingest(b, &[item], t0()).unwrap();
+    let w = store
+        .add_watchlist(&watchlist("Border", Severity::Critical), t0())
+        .unwrap();
+    let id = store.insert_alert(&alert(w, art)).unwrap().unwrap();
+
+    let row = store.get_alert(id).unwrap();
+    assert_eq!(row.watchlist_name, "Border");
+    assert_eq!(row.severity, Severity::Critical);
+    assert_eq!(row.title, "Border clash");
+    assert_eq!(row.source_name.as_deref(), Some("Asia-Plus"));
+    assert_eq!(row.state, AlertState::New);
+    assert_eq!(row.story_sources, 2);
+    assert_eq!(row.spans[0].text, "Border");
+    assert_eq!(row.color.as_deref(), Some("#c00"));
+
+    store
+        .set_alert_note(id, "  check with field office ")
+        .unwrap();
+    store.add_alert_tag(id, "casualties").unwrap();
+    store.add_alert_tag(id, "badakhshan").unwrap();
+    store.add_alert_tag(id, "casualties").unwrap();
+    store.set_alert_state(id, AlertState::Read, t0()).unwrap();
+    let row = store.get_alert(id).unwrap();
+    assert_eq!(row.note.as_deref(), Some("check with field office"));
+    assert_eq!(row.tags, ["badakhshan", "casualties"]);
+    assert_eq!(row.state, AlertState::Read);
+    store.remove_alert_tag(id, "badakhshan").unwrap();
+    assert_eq!(store.get_alert(id).unwrap().tags, ["casualties"]);
+    assert_eq!(store.list_tags().unwrap(), ["casualties"]);
+
+    let list = |f: AlertFilter| store.list_alerts(&f).unwrap().len();
+    assert_eq!(list(AlertFilter::default()), 1);
+    assert_eq!(
+        list(AlertFilter {
+            state: Some(AlertState::New),
+            ..Default::default()
+        }),
+        0
+    );
+    assert_eq!(
+        list(AlertFilter {
+            severity: Some(Severity::Critical),
+            ..Default::default()
+        }),
+        1
+    );
+    assert_eq!(
+        list(AlertFilter {
+            source: Some(b),
+            ..Default::default()
+        }),
+        1
+    );
+    assert_eq!(
+        list(AlertFilter {
+            lang: Some("en".into()),
+            ..Default::default()
+        }),
+        0
+    );
+    assert_eq!(
+        list(AlertFilter {
+            since: Some(t0() + days(1)),
+            ..Default::default()
+        }),
+        0
+    );
+    assert_eq!(
+        list(AlertFilter {
+            watchlist: Some(w + 1),
+            ..Default::default()
+        }),
+        0
+    );
+
+    assert!(matches!(
+        store.get_alert(999),
+        Err(StoreError::NotFound {
+            what: "alert",
+            id: 999
+        })
+    ));
+    assert!(matches!(
+        store.set_alert_note(999, "x"),
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+#[test]
+fn unread_counts_and_stats() {
+    let store = Store::open_in_memory().unwrap();
+    let s = add_source(&store, "https://a.example/rss", "A");
+    let arts: Vec<i64> = store
+        .ingest(
+            s,
+            &(0..3)
+                .map(|i| {
+                    article(
+                        &i.to_string(),
+                        &format!("https://a.example/{i}"),
+                        &format!("t {i}"),
+                        "",
+                    )
+                })
+                .collect::<Vec<_>>(),
+            t0(),
+        )
+        .unwrap()
+        .iter()
+        .map(|i| i.article_id)
+        .collect();
+    let w1 = store
+        .add_watchlist(&watchlist("One", Severity::Low), t0())
+        .unwrap();
+    let w2 = store
+        .add_watchlist(&watchlist("Two", Severity::High), t0())
+        .unwrap();
+    for &a in &arts {
+        store.insert_alert(&alert(w1, a)).unwrap();
+    }
+    let x = store.insert_alert(&alert(w2, arts[0])).unwrap().unwrap();
+    store
+        .set_alert_state(x, AlertState::Dismissed, t0())
+        .unwrap();
+    assert_eq!(store.unread_counts().unwrap(), [(w1, 3)]);
+    let st = store.stats().unwrap();
+    assert_eq!(
+        (st.sources, st.articles, st.watchlists, st.alerts, st.unread),
+        (1, 3, 2, 4, 3)
+    );
+}
+
+#[test]
+fn watchlists_edit_and_reject_duplicate_names() {
+    let store = Store::open_in_memory().unwrap();
+    let w = store
+        .add_watchlist(&watchlist("Border", Severity::High), t0())
+        .unwrap();
+    let other = store
+        .add_watchlist(&watchlist("Other", Severity::Low), t0())
+        .unwrap();
+    let err = store
+        .add_watchlist(&watchlist("Border", Severity::Low), t0())
+        .unwrap_err();
+    assert!(matches!(err, StoreError::WatchlistExists { id, .. } if id == w));
+    let err = store
+        .update_watchlist(
+            other,
+            &WatchlistPatch {
+                name: Some("Border".into()),
+                ..Default::default()
+            },
+            t0(),
+        )
+        .unwrap_err();
+    assert!(matches!(err, StoreError::WatchlistExists { .. }));
+    let updated = store
+        .update_watchlist(
+            w,
+            &WatchlistPatch {
+                query: Some("border OR граница".into()),
+                severity: Some(Severity::Critical),
+                enabled: Some(false),
+                color: Some(None),
+                ..Default::default()
+            },
+            t0() + days(1),
+        )
+        .unwrap();
+    assert_eq!(updated.query, "border OR граница");
+    assert_eq!(updated.severity, Severity::Critical);
+    assert!(!updated.enabled);
+    assert_eq!(updated.color, None);
+    assert_eq!(updated.scope_langs, ["ru"]);
+    assert_eq!(updated.updated_at, t0() + days(1));
+    assert_eq!(store.list_watchlists().unwrap().len(), 2);
+    store.remove_watchlist(other, t0()).unwrap();
+    assert!(matches!(
+        store.get_watchlist(other),
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+#[test]
+fn stories_group_articles_and_remember_notifications() {
+    let store = Store::open_in_memory().unwrap();
+    let a = add_source(&store, "https://a.example/rss", "A");
+    let b = add_source(&store, "https://b.example/rss", "B");
+    let x = store
+        .ingest(
+            a,
+            &[article(
+                "1",
+                "https://a.example/1",
+                "Clash at the border post",
+                "",
+            )],
+            t0(),
+        )
+        .unwrap()[0]
+        .article_id;
+    let y = store
+        .ingest(
+            b,
+            &[article(
+                "2",
+                "https://b.example/2",
+                "Border post clash reported",
+                "",
+            )],
+            t0() + days(1),
+        )
+        .unwrap()[0]
+        .article_id;
+    let story = store
+        .create_story(&NewStory {
+            first_seen: t0(),
+            title: "Clash at the border post".into(),
+            simhash: u64::MAX - 5,
+            tokens: vec!["clash".into(), "border".into()],
+        })
+        .unwrap();
+    store.attach_to_story(x, story).unwrap();
+    store.attach_to_story(y, story).unwrap();
+    assert_eq!(store.story_sources(story).unwrap(), 2);
+    let recent = store.recent_stories(t0()).unwrap();
+    assert_eq!(recent.len(), 1);
+    assert_eq!(recent[0].simhash, u64::MAX - 5);
+    assert_eq!(recent[0].last_seen, t0() + days(1));
+    assert_eq!(recent[0].article_count, 2);
+    assert_eq!(recent[0].tokens, ["clash", "border"]);
+    assert!(store.recent_stories(t0() + days(2)).unwrap().is_empty());
+
+    let w = store
+        .add_watchlist(&watchlist("W", Severity::High), t0())
+        .unwrap();
+    assert_eq!(store.story_notified(story, w).unwrap(), None);
+    store
+        .mark_story_notified(story, w, Severity::High, t0())
+        .unwrap();
+    store
+        .mark_story_notified(story, w, Severity::Low, t0())
+        .unwrap();
+    assert_eq!(
+        store.story_notified(story, w).unwrap(),
+        Some(Severity::High)
+    );
+    store
+        .mark_story_notified(story, w, Severity::Critical, t0())
+        .unwrap();
+    assert_eq!(
+        store.story_notified(story, w).unwrap(),
+        Some(Severity::Critical)
+    );
+
+    // An alert on one article of the story reports the story's reach.
+    let id = store
+        .insert_alert(&NewAlert {
+            story_id: Some(story),
+            ..alert(w, x)
+        })
+        .unwrap()
+        .unwrap();
+    let row = store.get_alert(id).unwrap();
+    assert_eq!(row.story_id, Some(story));
+    assert_eq!(row.story_sources, 2);
+}

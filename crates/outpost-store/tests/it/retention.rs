@@ -1,0 +1,187 @@
+//! Retention: old unsaved, unalerted articles go; saved and alerted stay.
+
+use outpost_store::{AlertState, NewAlert, NewWatchlist, SearchQuery, Severity, Snapshot, Store};
+
+use crate::common::*;
+
+#[test]
+fn prune_keeps_saved_alerted_and_snapshotted_articles() {
+    let store = Store::open_in_memory().unwrap();
+    let s = add_source(&store, "https://a.example/rss", "A");
+    let old = t0() - days(120);
+    let ids: Vec<i64> = store
+        .ingest(
+            s,
+            &[
+                article("1", "https://a.example/1", "Old plain border item one", ""),
+                article("2", "https://a.example/2", "Old saved border item two", ""),
+                article(
+                    "3",
+                    "https://a.example/3",
+                    "Old alerted border item three",
+                    "",
+                ),
+                article(
+                    "4",
+                    "https://a.example/4",
+                    "Old snapshotted border item four",
+                    "",
+                ),
+            ],
+            old,
+        )
+        .unwrap()
+        .iter()
+        .map(|i| i.article_id)
+        .collect();
+    let recent = store
+        .ingest(
+            s,
+            &[article(
+                "5",
+                "https://a.example/5",
+                "Recent border item five",
+                "",
+            )],
+            t0() - days(10),
+        )
+        .unwrap()[0]
+        .article_id;
+
+    store.set_article_saved(ids[1], true, t0()).unwrap();
+    let w = store
+        .add_watchlist(
+            &NewWatchlist {
+                name: "Border".into(),
+                query: "border".into(),
+                severity: Severity::High,
+                notify: true,
+                scope_sources: vec![],
+                scope_langs: vec![],
+                color: None,
+            },
+            t0(),
+        )
+        .unwrap();
+    store
+        .insert_alert(&NewAlert {
+            watchlist_id: w,
+            article_id: ids[2],
+            spans: vec![],
+            story_id: None,
+            created_at: old,
+        })
+        .unwrap()
+        .unwrap();
+    store
+        .save_snapshot(
+            ids[3],
+            &Snapshot {
+                final_url: None,
+                fetched_at: t0(),
+                html: Some("<p>x</p>".into()),
+                text: None,
+                sha256: None,
+                error: None,
+            },
+        )
+        .unwrap();
+
+    assert_eq!(store.retention_days().unwrap(), 90);
+    let pruned = store.prune(t0(), store.retention_days().unwrap()).unwrap();
+    assert_eq!(pruned, 1);
+    assert!(store.get_article(ids[0]).is_err());
+    for id in [ids[1], ids[2], ids[3], recent] {
+        store.get_article(id).unwrap();
+    }
+    // The pruned article is gone from the index too.
+    let hits = store
+        .search(&SearchQuery {
+            text: "plain".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(hits.is_empty());
+    // Pruning again finds nothing more; the alert is intact.
+    assert_eq!(store.prune(t0(), 90).unwrap(), 0);
+    assert_eq!(store.count_alerts().unwrap(), 1);
+}
+
+#[test]
+fn retention_follows_the_setting_and_handles_many_rows() {
+    let store = Store::open_in_memory().unwrap();
+    let s = add_source(&store, "https://a.example/rss", "A");
+    let batch: Vec<_> = (0..5_000)
+        .map(|i| {
+            article(
+                &i.to_string(),
+                &format!("https://a.example/{i}"),
+                &format!("item {i}"),
+                "",
+            )
+        })
+        .collect();
+    store.ingest(s, &batch, t0() - days(40)).unwrap();
+    store
+        .set_setting(outpost_store::RETENTION_DAYS_KEY, "30")
+        .unwrap();
+    assert_eq!(store.retention_days().unwrap(), 30);
+    assert_eq!(
+        store.prune(t0(), store.retention_days().unwrap()).unwrap(),
+        5_000
+    );
+    assert_eq!(store.count_articles().unwrap(), 0);
+}
+
+#[test]
+fn removing_a_watchlist_keeps_what_was_saved_from_it() {
+    let store = Store::open_in_memory().unwrap();
+    let s = add_source(&store, "https://a.example/rss", "A");
+    let ids: Vec<i64> = store
+        .ingest(
+            s,
+            &[
+                article("1", "https://a.example/1", "Saved one", ""),
+                article("2", "https://a.example/2", "Read two", ""),
+            ],
+            t0() - days(200),
+        )
+        .unwrap()
+        .iter()
+        .map(|i| i.article_id)
+        .collect();
+    let w = store
+        .add_watchlist(
+            &NewWatchlist {
+                name: "W".into(),
+                query: "x".into(),
+                severity: Severity::Low,
+                notify: false,
+                scope_sources: vec![],
+                scope_langs: vec![],
+                color: None,
+            },
+            t0(),
+        )
+        .unwrap();
+    let mk = |article_id| NewAlert {
+        watchlist_id: w,
+        article_id,
+        spans: vec![],
+        story_id: None,
+        created_at: t0(),
+    };
+    let saved = store.insert_alert(&mk(ids[0])).unwrap().unwrap();
+    store.insert_alert(&mk(ids[1])).unwrap().unwrap();
+    // Saving through the alert list keeps the article even after the
+    // watchlist and its alerts are gone.
+    store
+        .set_alert_state(saved, AlertState::Saved, t0())
+        .unwrap();
+    store.remove_watchlist(w, t0()).unwrap();
+    assert_eq!(store.count_alerts().unwrap(), 0);
+    assert_eq!(store.prune(t0(), 90).unwrap(), 1);
+    assert!(store.get_article(ids[0]).unwrap().saved);
+    assert!(store.get_article(ids[1]).is_err());
+    assert_eq!(store.list_saved(10, 0).unwrap().len(), 1);
+}
