@@ -1,0 +1,3 @@
+//! Integration tests of outpost-feeds, one module per feature.
+
+mod conformance;
