@@ -14,15 +14,15 @@ pub struct ParsedFeed {
     pub link: Option<String>,
     pub description: Option<String>,
     pub language: Option<String>,
-    /// The feed-level `id` (Atom `<id>`); not part of the CLI contract but
-    /// useful to the engine and to conformance checks.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The feed-level `id` (Atom `<id>`). Not printed: the CLI's JSON
+    /// shape is fixed; the engine and the conformance test read it here.
+    #[serde(skip)]
     pub id: Option<String>,
-    /// When the publisher last changed the feed, if it says so.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// When the publisher last changed the feed, if it says so (not printed).
+    #[serde(skip)]
     pub updated: Option<DateTime<Utc>>,
-    /// When the publisher first published the feed, if it says so.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// When the publisher first published the feed, if it says so (not printed).
+    #[serde(skip)]
     pub published: Option<DateTime<Utc>>,
     pub entries: Vec<Entry>,
     /// Human sentences, one per problem found and worked around.

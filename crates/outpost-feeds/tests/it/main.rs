@@ -1,5 +1,10 @@
 //! Integration tests of outpost-feeds, one module per feature.
 
+mod charset;
 mod conformance;
+mod discover;
 mod fetch;
+mod opml;
+mod parse;
+mod robustness;
 mod server;
