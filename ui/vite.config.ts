@@ -43,6 +43,5 @@ export default defineConfig({
     globals: true,
     setupFiles: ["src/test/setup.ts"],
     include: ["src/**/*.test.ts"],
-    benchmark: { include: ["bench/**/*.bench.ts"] },
   },
 });
