@@ -15,3 +15,11 @@ export function isTyping(e: KeyboardEvent): boolean {
 export function plainKey(e: KeyboardEvent): boolean {
   return !e.ctrlKey && !e.metaKey && !e.altKey;
 }
+
+/** Enter and Space belong to a focused button or link, not to list shortcuts. */
+export function activatesControl(e: KeyboardEvent): boolean {
+  if (e.key !== "Enter" && e.key !== " ") return false;
+  const t = e.target as HTMLElement | null;
+  if (!t || !t.closest) return false;
+  return t.closest('button, a[href], summary, [role="button"], [role="link"], input, select, textarea') !== null;
+}

@@ -146,3 +146,19 @@ describe("Alerts page", () => {
     expect(app.page).toBe("alerts");
   });
 });
+
+describe("Alerts page keyboard and focused controls", () => {
+  it("leaves Enter to a focused button instead of opening the selected alert", async () => {
+    const { mock, store } = fresh({ alerts: 20 });
+    render(App, { props: { alerts: store } });
+    await waitFor(() => expect(selectedRow()).toBeDefined());
+    const button = screen.getByTestId("help-button");
+    button.focus();
+    const ev = new KeyboardEvent("keydown", { key: "Enter", bubbles: true, cancelable: true });
+    button.dispatchEvent(ev);
+    expect(ev.defaultPrevented).toBe(false);
+    expect(callsOf(mock, "get_alert")).toEqual([]);
+    await press("Enter");
+    await waitFor(() => expect(callsOf(mock, "get_alert")).toHaveLength(1));
+  });
+});

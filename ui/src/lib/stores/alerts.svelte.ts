@@ -40,6 +40,12 @@ export const DEFAULT_FILTERS: Filters = {
   time: "any",
 };
 
+/** Unread counts live in app_info (status bar, nav badge) and per watchlist. */
+function refreshCounts(): void {
+  void app.refreshInfo();
+  void app.refreshWatchlists();
+}
+
 export class AlertsStore {
   filters = $state<Filters>({ ...DEFAULT_FILTERS });
   groups = $state.raw<Array<AlertGroup>>([]);
@@ -165,10 +171,14 @@ export class AlertsStore {
       const d = await ipc.getAlert(g.lead.id);
       if (this.groups[this.selected] !== g) return;
       this.detail = d;
+      let changed = false;
       for (const m of g.members) {
-        if (this.stateOf(m) === "new") await this.setState(m, "read", false);
+        if (this.stateOf(m) === "new") {
+          await this.setState(m, "read", false);
+          changed = true;
+        }
       }
-      void app.refreshInfo();
+      if (changed) refreshCounts();
     } catch (e) {
       app.showError(e, "Could not open the alert");
     } finally {
@@ -198,7 +208,7 @@ export class AlertsStore {
     try {
       await ipc.setAlertState(row.id, state);
       if (this.detail?.alert.id === row.id) this.detail = { ...this.detail, alert: { ...this.detail.alert, state } };
-      if (refresh) void app.refreshInfo();
+      if (refresh) refreshCounts();
     } catch (e) {
       this.states.set(row.id, before);
       throw e;
@@ -224,7 +234,7 @@ export class AlertsStore {
     if (!g) return;
     try {
       for (const m of g.members) await this.setState(m, "dismissed", false);
-      void app.refreshInfo();
+      refreshCounts();
     } catch (e) {
       app.showError(e, "Could not dismiss the alert");
       return;
