@@ -29,9 +29,20 @@ export function shortTime(iso: string | null | undefined, now: Date = new Date()
   return short.format(d);
 }
 
+// Rows format the same few timestamps again on every scroll; Intl formatting
+// is the costliest script in a row render, so results are remembered.
+const fullCache = new Map<string, string>();
+
 export function fullTime(iso: string | null | undefined): string {
-  const d = parseTime(iso);
-  return d ? abs.format(d) : "never";
+  if (!iso) return "never";
+  let s = fullCache.get(iso);
+  if (s === undefined) {
+    const d = parseTime(iso);
+    s = d ? abs.format(d) : "never";
+    if (fullCache.size > 20_000) fullCache.clear();
+    fullCache.set(iso, s);
+  }
+  return s;
 }
 
 /** "in 4 min", "12 min ago" — for next/last fetch in the sources table. */
