@@ -74,6 +74,17 @@ describe("Reader pane", () => {
     await waitFor(() => expect(mock.calls.filter((c) => c.cmd === "load_image")).toHaveLength(2));
   });
 
+  it("tries each image once when automatic loading fails", async () => {
+    const { mock } = fresh();
+    app.settings = { ...mock.settings, remote_images: true };
+    mock.failures.set("load_image", { code: "fetch_failed", message: "the image server refused the connection" });
+    render(ReaderPane, { props: { article: article() } });
+    await waitFor(() => expect(app.notice?.message).toContain("1 image could not be loaded"));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(mock.calls.filter((c) => c.cmd === "load_image")).toHaveLength(2);
+    expect(screen.getByTestId("load-images").textContent).toContain("Load 1 image");
+  });
+
   it("sends http links to the system browser and refuses the rest", async () => {
     const { mock } = fresh();
     render(ReaderPane, { props: { article: article() } });
