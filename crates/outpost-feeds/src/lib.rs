@@ -33,6 +33,8 @@ mod xml_clean;
 
 pub use model::{EncodingInfo, EncodingSource, Entry, FeedFormat, ParseError, ParsedFeed};
 pub use parse::{MAX_DOCUMENT_BYTES, parse};
+/// Re-exported so callers name URLs with the same type this crate uses.
+pub use url::Url;
 
 #[doc(hidden)]
 pub fn debug_clean(text: &str) -> String {
