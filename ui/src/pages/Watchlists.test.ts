@@ -83,3 +83,14 @@ describe("Watchlists page", () => {
     expect(err.textContent).toBe("The query only excludes: add a term that must match. Fix the query where it is marked and try again.");
   });
 });
+
+describe("Watchlists page with none yet", () => {
+  it("shows the empty state and asks the backend once", async () => {
+    const { mock } = fresh();
+    mock.watchlists = [];
+    render(Watchlists);
+    expect(await screen.findByText("No watchlists yet")).toBeTruthy();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(callsOf(mock, "list_watchlists")).toHaveLength(1);
+  });
+});
