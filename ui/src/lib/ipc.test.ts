@@ -59,3 +59,13 @@ describe("error sentences", () => {
     expect(describeError({ code: "weird", message: "Odd." }).message).toBe("Odd.");
   });
 });
+
+describe("export format from the chosen file", () => {
+  it("follows the extension and defaults to CSV", () => {
+    expect(ipc.formatForPath("/x/report.HTML")).toBe("html");
+    expect(ipc.formatForPath("/x/a.md")).toBe("md");
+    expect(ipc.formatForPath("/x/a.json")).toBe("json");
+    expect(ipc.formatForPath("/x/a.csv")).toBe("csv");
+    expect(ipc.formatForPath("/x/noext")).toBe("csv");
+  });
+});

@@ -163,7 +163,7 @@ export async function openExternal(url: string | null | undefined): Promise<void
   }
 }
 
-export type FileKind = "opml" | "watchlists" | "export-csv" | "export-json" | "export-md" | "export-html" | "backup";
+export type FileKind = "opml" | "watchlists" | "export-csv" | "export-json" | "export-md" | "export-html" | "export-any" | "backup";
 
 const FILTERS: Record<FileKind, Array<FileFilter>> = {
   opml: [{ name: "OPML outline", extensions: ["opml", "xml"] }],
@@ -172,8 +172,23 @@ const FILTERS: Record<FileKind, Array<FileFilter>> = {
   "export-json": [{ name: "JSON", extensions: ["json"] }],
   "export-md": [{ name: "Markdown", extensions: ["md"] }],
   "export-html": [{ name: "HTML report", extensions: ["html"] }],
+  "export-any": [
+    { name: "CSV (Excel)", extensions: ["csv"] },
+    { name: "JSON", extensions: ["json"] },
+    { name: "Markdown", extensions: ["md"] },
+    { name: "HTML report", extensions: ["html"] },
+  ],
   backup: [{ name: "SQLite database", extensions: ["sqlite", "db"] }],
 };
+
+/** The export format a chosen file name asks for (CSV when it says nothing). */
+export function formatForPath(path: string): "csv" | "json" | "md" | "html" {
+  const ext = /\.([a-z]+)$/i.exec(path)?.[1]?.toLowerCase();
+  if (ext === "json") return "json";
+  if (ext === "md" || ext === "markdown") return "md";
+  if (ext === "html" || ext === "htm") return "html";
+  return "csv";
+}
 
 /** Asks for a file to read; null when the analyst cancels. */
 export async function pickFileToOpen(title: string, kind: FileKind): Promise<string | null> {

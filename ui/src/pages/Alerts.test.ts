@@ -162,3 +162,23 @@ describe("Alerts page keyboard and focused controls", () => {
     await waitFor(() => expect(callsOf(mock, "get_alert")).toHaveLength(1));
   });
 });
+
+describe("Alerts export", () => {
+  it("exports every alert the filters select, in the format of the chosen file", async () => {
+    const { mock, store } = fresh({ alerts: 1200 });
+    mock.nextSavePath = "/home/analyst/reports";
+    render(App, { props: { alerts: store } });
+    await waitFor(() => expect(rows().length).toBeGreaterThan(0));
+    await fireEvent.change(screen.getByTestId("filter-watchlist"), { target: { value: "2" } });
+    await waitFor(() => expect(callsOf(mock, "list_alerts").at(-1)!.filter).toMatchObject({ watchlist_id: 2 }));
+    const saveFile = mock.saveFile.bind(mock);
+    mock.saveFile = async (t, _d) => saveFile(t, "border.json");
+    await fireEvent.click(screen.getByTestId("alerts-export"));
+    await waitFor(() => expect(callsOf(mock, "export_alerts")).toHaveLength(1));
+    const req = callsOf(mock, "export_alerts")[0]!.req as { format: string; path: string; alert_ids: Array<number> };
+    expect(req.format).toBe("json");
+    expect(req.path).toBe("/home/analyst/reports/border.json");
+    const expected = mock.alerts.filter((a) => a.watchlist_id === 2 && a.state !== "dismissed").map((a) => a.id);
+    expect([...req.alert_ids].sort((a, b) => a - b)).toEqual(expected.sort((a, b) => a - b));
+  });
+});

@@ -186,6 +186,18 @@ export class AlertsStore {
     }
   }
 
+  /**
+   * Every alert id the current filters select (loading the remaining pages,
+   * up to `max`), for "export this list".
+   */
+  async allIds(max = 50_000): Promise<Array<number>> {
+    while (!this.exhausted && this.offset < max) {
+      await this.loadMore();
+      if (this.error) break;
+    }
+    return this.groups.flatMap((g) => g.members.map((m) => m.id)).slice(0, max);
+  }
+
   /** Opens an alert by id (a notification was clicked), loading pages until found. */
   async openById(id: number): Promise<void> {
     let index = this.groups.findIndex((g) => g.members.some((m) => m.id === id));
