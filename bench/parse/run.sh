@@ -23,10 +23,11 @@ if [ ! -x "$out/venv/bin/python" ]; then
 fi
 
 echo "corpus: $feeds feeds x $items items in $out/feeds ($(du -sh "$out/feeds" | cut -f1))"
-rust_line="$(OUTPOST_BENCH_FEEDS="$out/feeds" OUTPOST_BENCH_ROUNDS="$rounds" \
-    cargo bench --quiet -p outpost-feeds --bench parse 2>/dev/null | grep '^outpost-feeds')"
+rust_out="$(OUTPOST_BENCH_FEEDS="$out/feeds" OUTPOST_BENCH_ROUNDS="$rounds" \
+    cargo bench --quiet -p outpost-feeds --bench parse 2>/dev/null)"
+rust_line="$(echo "$rust_out" | grep '^outpost-feeds')"
 py_line="$("$out/venv/bin/python" "$here/feedparser_bench.py" "$out/feeds" "$rounds")"
-echo "$rust_line"
+echo "$rust_out"
 echo "$py_line"
 rust_rate="$(echo "$rust_line" | awk '{print $2}')"
 py_rate="$(echo "$py_line" | awk '{print $3}')"

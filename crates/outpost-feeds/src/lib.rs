@@ -35,8 +35,3 @@ pub use model::{EncodingInfo, EncodingSource, Entry, FeedFormat, ParseError, Par
 pub use parse::{MAX_DOCUMENT_BYTES, parse};
 /// Re-exported so callers name URLs with the same type this crate uses.
 pub use url::Url;
-
-#[doc(hidden)]
-pub fn debug_clean(text: &str) -> String {
-    xml_clean::clean(text).xml
-}
