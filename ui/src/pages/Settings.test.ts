@@ -1,0 +1,50 @@
+import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
+import { describe, expect, it } from "vitest";
+import { app } from "../lib/stores/app.svelte";
+import { callsOf, fresh } from "../test/helpers";
+import Settings from "./Settings.svelte";
+
+describe("Settings page", () => {
+  it("applies the theme at once and saves the settings", async () => {
+    const { mock } = fresh();
+    render(Settings);
+    await waitFor(() => expect(screen.getByTestId("settings-form")).toBeTruthy());
+    await fireEvent.click(screen.getByTestId("theme-dark"));
+    expect(document.documentElement.dataset.theme).toBe("dark");
+    await fireEvent.click(screen.getByTestId("remote-images"));
+    await fireEvent.input(screen.getByTestId("proxy-input"), { target: { value: "socks5://127.0.0.1:9050" } });
+    await fireEvent.click(screen.getByTestId("settings-save"));
+    await waitFor(() => expect(callsOf(mock, "save_settings")).toHaveLength(1));
+    expect(callsOf(mock, "save_settings")[0]!.settings).toEqual({
+      quiet_hours_start: "22:00",
+      quiet_hours_end: "07:00",
+      rate_limit_count: 5,
+      rate_limit_minutes: 10,
+      proxy: "socks5://127.0.0.1:9050",
+      retention_days: 90,
+      remote_images: true,
+      theme: "dark",
+    });
+    expect(app.settings?.theme).toBe("dark");
+  });
+
+  it("refuses a malformed proxy with a sentence, without calling the backend", async () => {
+    const { mock } = fresh();
+    render(Settings);
+    await waitFor(() => expect(screen.getByTestId("settings-form")).toBeTruthy());
+    await fireEvent.input(screen.getByTestId("proxy-input"), { target: { value: "127.0.0.1:9050" } });
+    await fireEvent.click(screen.getByTestId("settings-save"));
+    expect((await screen.findByTestId("settings-error")).textContent).toContain("socks5://127.0.0.1:9050 (Tor)");
+    expect(callsOf(mock, "save_settings")).toEqual([]);
+  });
+
+  it("backs up to the file chosen in the dialog", async () => {
+    const { mock } = fresh();
+    await app.refreshInfo();
+    render(Settings);
+    await waitFor(() => expect(screen.getByTestId("data-dir").textContent).toBe("/home/analyst/.local/share/outpost"));
+    await fireEvent.click(screen.getByTestId("backup-button"));
+    await waitFor(() => expect(callsOf(mock, "backup")).toHaveLength(1));
+    expect(String(callsOf(mock, "backup")[0]!.path)).toMatch(/^\/home\/analyst\/outpost-export\/outpost-backup-\d{4}-\d{2}-\d{2}\.sqlite$/);
+  });
+});
