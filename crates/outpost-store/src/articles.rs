@@ -129,6 +129,28 @@ fn prepare(a: &NewArticle) -> Prepared {
     }
 }
 
+/// Normalises a batch, on several threads when it is large enough to pay
+/// for them: normalisation, not SQL, dominates the cost of ingest.
+fn prepare_all(items: &[NewArticle]) -> Vec<Prepared> {
+    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    let threads =
+        *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(4)));
+    if threads < 2 || items.len() < 16 {
+        return items.iter().map(prepare).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(prepare).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("normalisation does not panic"))
+            .collect()
+    })
+}
+
 impl Store {
     /// Stores a batch of items from one poll of `source_id`, in one
     /// transaction: either the whole batch is stored or none of it.
@@ -139,19 +161,25 @@ impl Store {
         now: Timestamp,
     ) -> Result<Vec<Ingested>> {
         self.run(|| {
+            let prepared = prepare_all(items);
             let tx = self.conn.unchecked_transaction()?;
             let mut out = Vec::with_capacity(items.len());
-            for item in items {
-                out.push(self.ingest_one(source_id, item, now)?);
+            for (item, p) in items.iter().zip(prepared) {
+                out.push(self.ingest_one(source_id, item, p, now)?);
             }
             tx.commit()?;
             Ok(out)
         })
     }
 
-    fn ingest_one(&self, source_id: SourceId, a: &NewArticle, now: Timestamp) -> Result<Ingested> {
+    fn ingest_one(
+        &self,
+        source_id: SourceId,
+        a: &NewArticle,
+        p: Prepared,
+        now: Timestamp,
+    ) -> Result<Ingested> {
         let c = &self.conn;
-        let p = prepare(a);
         let now_ms = ms(now);
         let guid = a.guid.as_deref().filter(|g| !g.trim().is_empty());
 

@@ -30,18 +30,21 @@
 //! User queries are parsed by [`search::parse_query`] and rebuilt as a
 //! quoted FTS5 expression: raw user text never reaches `MATCH`.
 //!
-//! Speed on a large archive (`benches/search.rs`, 1,000,000 articles): FTS5
-//! computes bm25 for every matching row before it can sort, which for a word
-//! in a third of the archive means hundreds of thousands of rows per query.
-//! So neither order sorts all matches:
+//! Speed on a large archive (`benches/search.rs`, 1,000,000 articles): a
+//! naive `ORDER BY bm25(article_fts)` must score every matching row, and
+//! FTS5's `bm25()` first counts every match of every phrase in the whole
+//! index; for a word in a third of the archive that is hundreds of
+//! thousands of rows per query. So neither order sorts all matches:
 //!
 //! * [`SearchOrder::Newest`] walks the index in descending rowid order (rowids
 //!   follow archiving time) and stops after `offset + limit` hits.
 //! * [`SearchOrder::Ranked`] takes the [`search::RANK_WINDOW`] most recent
-//!   matches the same way and ranks only those by bm25 (title weighted
-//!   [`search::TITLE_WEIGHT`]×). For rare words that is every match; for
-//!   common words it is the best of the recent ones, which is what an analyst
-//!   scanning news wants.
+//!   matches the same way and ranks only those, with BM25 over title
+//!   (weighted [`search::TITLE_WEIGHT`]×) and summary, document frequencies
+//!   taken from the window. For rare words the window holds every match;
+//!   for common words it ranks the recent ones, which is what an analyst
+//!   scanning news wants. Articles that matched only in their full text
+//!   rank after those that matched in title or summary.
 //!
 //! Snippets are cut in Rust from the original text of the page of hits only,
 //! with the matched words wrapped in `<mark>` and everything else escaped.

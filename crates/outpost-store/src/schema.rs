@@ -20,10 +20,12 @@ pub(crate) const MIGRATIONS: &[&str] = &[V1];
 /// The schema version this build writes and understands.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
 
-/// The FTS5 tokenizer for the normalised text. Words arrive already folded
-/// (see `outpost_core::normalize`); `unicode61` only splits on the spaces.
-/// Combining marks (`M*`) count as word characters so scripts that keep
-/// their vowel signs after normalisation are not cut inside a word.
+/// Schema version 1. The FTS5 index holds only normalised words separated
+/// by single spaces (see `outpost_core::normalize`), and queries are
+/// normalised the same way, so the tokenizer only has to split on spaces:
+/// FTS5's `ascii` tokenizer does exactly that (every non-ASCII byte is a word
+/// character) and is the fastest. The shared normaliser alone decides what a
+/// word is, for the index, the search and the watchlist matcher alike.
 const V1: &str = r#"
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -132,7 +134,7 @@ CREATE VIRTUAL TABLE article_fts USING fts5(
     title, body,
     content = '',
     contentless_delete = 1,
-    tokenize = "unicode61 remove_diacritics 2 categories 'L* N* Co M*'"
+    tokenize = 'ascii'
 );
 
 CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN

@@ -12,15 +12,18 @@
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
-use rusqlite::params_from_iter;
 use rusqlite::types::Value;
+use rusqlite::{OptionalExtension, params_from_iter};
 
 use crate::error::Result;
 use crate::text::{self, Highlight};
 use crate::{ArticleId, SearchHit, SearchOrder, SearchQuery, Store, from_ms, from_ms_opt, ms};
 
 /// Ranked search ranks at most this many of the most recent matches.
-pub const RANK_WINDOW: u32 = 1_000;
+pub const RANK_WINDOW: u32 = 300;
+/// BM25's term-frequency saturation and length normalisation.
+const BM25_K1: f64 = 1.2;
+const BM25_B: f64 = 0.75;
 /// How much more a word in the title counts than one in the body.
 pub const TITLE_WEIGHT: f64 = 4.0;
 /// Page size when the query asks for 0.
@@ -605,17 +608,19 @@ impl Store {
                 let window = RANK_WINDOW.max(offset + limit);
                 args.push(Value::Integer(i64::from(window)));
                 let sql = format!(
-                    "SELECT article_fts.rowid, bm25(article_fts, {TITLE_WEIGHT:.1}, 1.0) FROM article_fts{join}
+                    "SELECT article_fts.rowid FROM article_fts{join}
                      WHERE article_fts MATCH ?1{filters}
                      ORDER BY article_fts.rowid DESC LIMIT ?{}",
                     args.len()
                 );
                 let mut st = self.conn.prepare_cached(&sql)?;
-                let mut scored: Vec<(ArticleId, f64)> = st
-                    .query_map(params_from_iter(args), |r| Ok((r.get(0)?, r.get(1)?)))?
+                let candidates: Vec<ArticleId> = st
+                    .query_map(params_from_iter(args), |r| r.get(0))?
                     .collect::<rusqlite::Result<_>>()?;
-                // bm25 is lower-is-better; newer wins ties.
-                scored.sort_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+                let mut scored = self.rank(&candidates, &parsed.highlight)?;
+                // Best first; newer wins ties (and articles that matched
+                // only in their full text, which score 0, come newest first).
+                scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
                 Ok(scored
                     .into_iter()
                     .skip(offset as usize)
@@ -624,6 +629,58 @@ impl Store {
                     .collect())
             }
         }
+    }
+
+    /// Scores candidates with BM25 over their title (weighted
+    /// [`TITLE_WEIGHT`]) and summary, with document frequencies taken from
+    /// the candidate window itself. FTS5's own `bm25()` would first count
+    /// every match of every phrase in the whole archive, which is exactly
+    /// the cost the window avoids.
+    fn rank(&self, ids: &[ArticleId], hl: &Highlight) -> Result<Vec<(ArticleId, f64)>> {
+        let terms = hl.len();
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT title, summary FROM articles WHERE id = ?1")?;
+        let mut docs: Vec<(ArticleId, Vec<f64>, f64)> = Vec::with_capacity(ids.len());
+        for &id in ids {
+            let row: Option<(String, String)> = st
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            let Some((title, summary)) = row else {
+                continue;
+            };
+            let mut tf = vec![0.0; terms];
+            let mut len = 0.0;
+            for (field, weight) in [(&title, TITLE_WEIGHT), (&summary, 1.0)] {
+                for token in text::tokenize(field) {
+                    len += 1.0;
+                    if let Some(i) = hl.term_index(&token.text) {
+                        tf[i] += weight;
+                    }
+                }
+            }
+            docs.push((id, tf, len));
+        }
+        let n = docs.len() as f64;
+        let avg_len = (docs.iter().map(|d| d.2).sum::<f64>() / n.max(1.0)).max(1.0);
+        let idf: Vec<f64> = (0..terms)
+            .map(|i| {
+                let df = docs.iter().filter(|d| d.1[i] > 0.0).count() as f64;
+                (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+            })
+            .collect();
+        Ok(docs
+            .into_iter()
+            .map(|(id, tf, len)| {
+                let norm = BM25_K1 * (1.0 - BM25_B + BM25_B * len / avg_len);
+                let score = tf
+                    .iter()
+                    .zip(&idf)
+                    .map(|(f, idf)| idf * f * (BM25_K1 + 1.0) / (f + norm))
+                    .sum();
+                (id, score)
+            })
+            .collect())
     }
 
     /// Loads the hits' articles and cuts their snippets.

@@ -37,7 +37,22 @@ pub(crate) struct Highlight {
 
 impl Highlight {
     fn matches(&self, word: &str) -> bool {
-        self.words.iter().any(|w| w == word) || self.prefixes.iter().any(|p| word.starts_with(p))
+        self.term_index(word).is_some()
+    }
+
+    /// How many terms there are: words first, then prefixes.
+    pub(crate) fn len(&self) -> usize {
+        self.words.len() + self.prefixes.len()
+    }
+
+    /// Which term `word` matches, numbering words first, then prefixes.
+    pub(crate) fn term_index(&self, word: &str) -> Option<usize> {
+        self.words.iter().position(|w| w == word).or_else(|| {
+            self.prefixes
+                .iter()
+                .position(|p| word.starts_with(p.as_str()))
+                .map(|i| i + self.words.len())
+        })
     }
 }
 

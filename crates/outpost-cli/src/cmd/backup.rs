@@ -1,12 +1,50 @@
-//! `outpost backup`.
+//! `outpost backup`: a consistent copy of the archive, also while the app
+//! is running (SQLite's `VACUUM INTO` reads one snapshot of the WAL).
 
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+use anyhow::bail;
+use outpost_store::{Store, StoreError};
 
 use super::Ctx;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The file to write the copy to
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
 
-pub fn run(_ctx: &Ctx, _args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("'backup' is not available in this build yet")
+    /// Replace FILE if it exists (only once the new copy is complete)
+    #[arg(long)]
+    force: bool,
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
+    if !ctx.db_path.exists() {
+        bail!(
+            "there is no archive at {} to back up; point --db at the archive",
+            ctx.db_path.display()
+        );
+    }
+    let store = Store::open(&ctx.db_path)?;
+    if args.force {
+        store.backup_to_overwriting(&args.file)?;
+    } else {
+        match store.backup_to(&args.file) {
+            Err(e @ StoreError::BackupExists { .. }) => bail!("{e} (--force replaces it)"),
+            other => other?,
+        }
+    }
+    let stats = store.stats()?;
+    let size = std::fs::metadata(&args.file).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "Backed up {} to {} ({} articles, {} alerts, {:.1} MB).",
+        ctx.db_path.display(),
+        args.file.display(),
+        stats.articles,
+        stats.alerts,
+        size as f64 / 1_000_000.0
+    );
+    Ok(ExitCode::SUCCESS)
 }

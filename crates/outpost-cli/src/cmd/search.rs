@@ -1,12 +1,178 @@
-//! `outpost search`.
+//! `outpost search`: full-text search of the archive.
 
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use outpost_store::{SearchHit, SearchOrder, SearchQuery, Store, Timestamp};
 
 use super::Ctx;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// What to find: words, "phrases", prefix*, A NEAR/5 B, A OR B, NOT A / -A, ( … ), title:word
+    #[arg(required = true, value_name = "QUERY")]
+    query: Vec<String>,
 
-pub fn run(_ctx: &Ctx, _args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("'search' is not available in this build yet")
+    /// Print the hits as a JSON array
+    #[arg(long)]
+    json: bool,
+
+    /// How many hits to show
+    #[arg(long, short = 'n', default_value_t = 20, value_name = "N")]
+    limit: u32,
+
+    /// Skip this many hits (for paging)
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    offset: u32,
+
+    /// Only articles published on or after DATE (YYYY-MM-DD or RFC 3339)
+    #[arg(long, value_name = "DATE")]
+    since: Option<String>,
+
+    /// Only articles published on or before DATE (YYYY-MM-DD or RFC 3339)
+    #[arg(long, value_name = "DATE")]
+    until: Option<String>,
+
+    /// Only articles from this source (id or name; repeatable)
+    #[arg(long = "source", value_name = "SOURCE")]
+    sources: Vec<String>,
+
+    /// Only articles in this language (code such as ru, fa, en; repeatable)
+    #[arg(long = "lang", value_name = "LANG")]
+    langs: Vec<String>,
+
+    /// Most recently archived first instead of best match first
+    #[arg(long)]
+    newest: bool,
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
+    if !ctx.db_path.exists() {
+        bail!(
+            "there is no archive at {} yet; run 'outpost poll' to fill one, or point --db at an existing archive",
+            ctx.db_path.display()
+        );
+    }
+    let since = args
+        .since
+        .as_deref()
+        .map(|s| parse_date(s, false).context("--since"))
+        .transpose()?;
+    let until = args
+        .until
+        .as_deref()
+        .map(|s| parse_date(s, true).context("--until"))
+        .transpose()?;
+    let store = Store::open(&ctx.db_path)?;
+    let sources = resolve_sources(&store, &args.sources)?;
+    let query = SearchQuery {
+        text: args.query.join(" "),
+        sources,
+        langs: args.langs.clone(),
+        since,
+        until,
+        limit: args.limit.max(1),
+        offset: args.offset,
+        order: if args.newest {
+            SearchOrder::Newest
+        } else {
+            SearchOrder::Ranked
+        },
+    };
+    let hits = store.search(&query)?;
+
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &hits)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if hits.is_empty() {
+        writeln!(out, "No articles match '{}'.", query.text)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    for hit in &hits {
+        print_hit(&mut out, hit, color)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A date alone means the start of that day (or its end, for `--until`),
+/// in UTC.
+fn parse_date(s: &str, end_of_day: bool) -> anyhow::Result<Timestamp> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let day = NaiveDate::parse_from_str(s, "%Y-%m-%d").with_context(|| {
+        format!("'{s}' is not a date; write it as YYYY-MM-DD (2026-11-01) or RFC 3339 (2026-11-01T08:00:00Z)")
+    })?;
+    let time = if end_of_day {
+        NaiveTime::from_hms_milli_opt(23, 59, 59, 999).expect("a valid time")
+    } else {
+        NaiveTime::MIN
+    };
+    Ok(day.and_time(time).and_utc())
+}
+
+/// Sources may be named by id or by name (case-insensitive).
+fn resolve_sources(store: &Store, given: &[String]) -> anyhow::Result<Vec<i64>> {
+    if given.is_empty() {
+        return Ok(Vec::new());
+    }
+    let all = store.list_sources()?;
+    given
+        .iter()
+        .map(|g| {
+            all.iter()
+                .find(|s| g.parse::<i64>().ok() == Some(s.id) || s.name.eq_ignore_ascii_case(g))
+                .map(|s| s.id)
+                .with_context(|| {
+                    format!(
+                        "there is no source '{g}'; 'outpost sources list' shows their ids and names"
+                    )
+                })
+        })
+        .collect()
+}
+
+fn print_hit(out: &mut impl Write, hit: &SearchHit, color: bool) -> std::io::Result<()> {
+    let date = hit
+        .published
+        .unwrap_or(hit.fetched_at)
+        .format("%Y-%m-%d %H:%M");
+    let source = hit.source_name.as_deref().unwrap_or("(unknown source)");
+    writeln!(
+        out,
+        "{date}  {source}  {}",
+        terminal_text(&hit.title_html, color)
+    )?;
+    if !hit.snippet.is_empty() {
+        writeln!(out, "    {}", terminal_text(&hit.snippet, color))?;
+    }
+    if let Some(url) = &hit.url {
+        writeln!(out, "    {url}")?;
+    }
+    writeln!(out)
+}
+
+/// Turns the store's snippet HTML (escaped text plus `<mark>`) into terminal
+/// text: marks become bold yellow on a terminal and `[…]` elsewhere. The
+/// store escapes exactly these five characters, nothing else.
+fn terminal_text(html: &str, color: bool) -> String {
+    let (open, close) = if color {
+        ("\x1b[1;33m", "\x1b[0m")
+    } else {
+        ("[", "]")
+    };
+    html.replace("<mark>", open)
+        .replace("</mark>", close)
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
