@@ -56,12 +56,12 @@ pub const APOSTROPHE: char = '\u{2BC}';
 /// `normalize(a) == normalize(b)` means the two texts read as the same words.
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for token in tokenize(text) {
+    scan(text, |word, _, _| {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(&token.text);
-    }
+        out.push_str(word);
+    });
     out
 }
 
@@ -69,17 +69,137 @@ pub fn normalize(text: &str) -> String {
 ///
 /// A token's position is its index in the returned vector. Several tokens can
 /// share one byte range when a single written word normalises into several
-/// (`U.S.` → `u`, `s`; `ﷲ` → one word; `¼` → `1`, `4`).
+/// (`¼` → `1`, `4`).
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::with_capacity(text.len() / 6 + 1);
+    scan(text, |word, start, end| {
+        tokens.push(Token {
+            text: word.to_string(),
+            start,
+            end,
+        })
+    });
+    tokens
+}
+
+/// The tokens of one text in a compact form: every word in one string, so
+/// tokenising an article costs a handful of allocations instead of one per
+/// word. Same words and ranges as [`tokenize`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tokens {
+    /// `" word0 word1 …"`: each word after a space, so an automaton can look
+    /// for word starts.
+    words: String,
+    items: Vec<TokenItem>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct TokenItem {
+    word_start: u32,
+    word_end: u32,
+    start: usize,
+    end: usize,
+}
+
+impl Tokens {
+    pub fn new(text: &str) -> Tokens {
+        let mut tokens = Tokens {
+            words: String::with_capacity(text.len()),
+            items: Vec::with_capacity(text.len() / 6 + 1),
+        };
+        scan(text, |word, start, end| {
+            tokens.words.push(' ');
+            let word_start = tokens.words.len() as u32;
+            tokens.words.push_str(word);
+            tokens.items.push(TokenItem {
+                word_start,
+                word_end: tokens.words.len() as u32,
+                start,
+                end,
+            });
+        });
+        tokens
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The normalised word at position `i`.
+    pub fn word(&self, i: usize) -> &str {
+        let item = &self.items[i];
+        &self.words[item.word_start as usize..item.word_end as usize]
+    }
+
+    /// The byte range of position `i` in the original text.
+    pub fn range(&self, i: usize) -> (usize, usize) {
+        (self.items[i].start, self.items[i].end)
+    }
+
+    /// The normalised words in order.
+    pub fn words(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.len()).map(|i| self.word(i))
+    }
+
+    /// The words as one string, each after a space: `" word0 word1 …"`.
+    pub fn joined(&self) -> &str {
+        &self.words
+    }
+
+    /// The position of the word whose leading space is at `offset` of
+    /// [`Tokens::joined`].
+    pub fn position_at(&self, offset: usize) -> Option<usize> {
+        self.items
+            .binary_search_by_key(&(offset as u32 + 1), |item| item.word_start)
+            .ok()
+    }
+}
+
+/// Calls `sink(word, start, end)` for every normalised word of `text`.
+fn scan(text: &str, sink: impl FnMut(&str, usize, usize)) {
+    scan_with(text, sink, false)
+}
+
+fn scan_with(text: &str, mut sink: impl FnMut(&str, usize, usize), always_uax29: bool) {
     let mut scratch = Scratch::default();
+    if !always_uax29 && let Some(runs) = word_runs(text) {
+        for run in runs {
+            let word = &text[run.start..run.end];
+            match run.kind {
+                RunKind::Ascii => {
+                    // English words and numbers: lowercasing is all there is.
+                    if word.bytes().any(|b| b.is_ascii_uppercase()) {
+                        scratch.mapped.clear();
+                        scratch
+                            .mapped
+                            .extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+                        sink(&scratch.mapped, run.start, run.end);
+                    } else {
+                        sink(word, run.start, run.end);
+                    }
+                }
+                RunKind::Other => emit(word, run.start, run.end, &mut scratch, &mut sink),
+                RunKind::Apostrophe => {
+                    let unified: String = word
+                        .chars()
+                        .map(|c| if is_apostrophe_like(c) { APOSTROPHE } else { c })
+                        .collect();
+                    emit(&unified, run.start, run.end, &mut scratch, &mut sink);
+                }
+            }
+        }
+        return;
+    }
     match prepare_apostrophes(text) {
-        None => segment(text, &mut tokens, &mut scratch, |offset| offset),
-        Some(prepared) => segment(&prepared.text, &mut tokens, &mut scratch, |offset| {
+        None => segment(text, &mut scratch, &mut sink, |offset| offset),
+        Some(prepared) => segment(&prepared.text, &mut scratch, &mut sink, |offset| {
             prepared.original_offset(offset)
         }),
     }
-    tokens
 }
 
 /// Reusable buffers so that tokenising an article allocates only the tokens.
@@ -89,29 +209,162 @@ struct Scratch {
     mapped: String,
 }
 
+/// Normalises one written word and hands its pieces to `sink`.
+fn emit(
+    word: &str,
+    start: usize,
+    end: usize,
+    scratch: &mut Scratch,
+    sink: &mut impl FnMut(&str, usize, usize),
+) {
+    normalize_segment(word, scratch);
+    for piece in scratch.mapped.split(' ') {
+        if let Some(text) = finish_word(piece) {
+            sink(text, start, end);
+        }
+    }
+}
+
+/// Words by UAX #29 segmentation, for text outside [`is_plain_text`].
 fn segment(
     text: &str,
-    tokens: &mut Vec<Token>,
     scratch: &mut Scratch,
+    sink: &mut impl FnMut(&str, usize, usize),
     to_original: impl Fn(usize) -> usize,
 ) {
     for (start, word) in text.split_word_bound_indices() {
-        if !word.chars().any(char::is_alphanumeric) {
-            continue;
-        }
-        let original_start = to_original(start);
-        let original_end = to_original(start + word.len());
-        normalize_segment(word, scratch);
-        for piece in scratch.mapped.split(' ') {
-            if let Some(text) = finish_word(piece) {
-                tokens.push(Token {
-                    text: text.to_string(),
-                    start: original_start,
-                    end: original_end,
-                });
-            }
+        let searchable = if word.is_ascii() {
+            word.bytes().any(|b| b.is_ascii_alphanumeric())
+        } else {
+            word.chars().any(char::is_alphanumeric)
+        };
+        if searchable {
+            let (original_start, original_end) =
+                (to_original(start), to_original(start + word.len()));
+            emit(word, original_start, original_end, scratch, sink);
         }
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RunKind {
+    /// ASCII letters and digits only.
+    Ascii,
+    /// Needs [`normalize_segment`].
+    Other,
+    /// Contains apostrophes that belong to the word (`oʻ`, `Taliban's`).
+    Apostrophe,
+}
+
+struct Run {
+    start: usize,
+    end: usize,
+    kind: RunKind,
+}
+
+/// The words of `text` as runs of word characters, or `None` when the text
+/// has characters outside [`is_plain_text`].
+///
+/// In those scripts UAX #29 never puts a boundary between two characters
+/// that stay in a word after normalisation, so these runs are exactly the
+/// words that segmentation and the splitting in [`normalize_segment`] would
+/// give (a property test checks this), at a fraction of the cost. An
+/// apostrophe belongs to a run under the same rule as in
+/// [`prepare_apostrophes`].
+fn word_runs(text: &str) -> Option<Vec<Run>> {
+    let mut runs = Vec::with_capacity(text.len() / 6 + 1);
+    let mut run: Option<(usize, RunKind)> = None;
+    let mut previous = ' ';
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if !is_plain_text(c) {
+            return None;
+        }
+        let kind = if is_word_char(c) {
+            Some(if c.is_ascii() {
+                RunKind::Ascii
+            } else {
+                RunKind::Other
+            })
+        } else if run.is_some() && (is_combining_mark(c) || is_joiner(c)) {
+            Some(RunKind::Other)
+        } else if is_apostrophe_like(c)
+            && previous.is_alphabetic()
+            && (chars.peek().is_some_and(|&(_, n)| n.is_alphabetic())
+                || matches!(previous, 'o' | 'O' | 'g' | 'G'))
+        {
+            Some(RunKind::Apostrophe)
+        } else {
+            None
+        };
+        previous = c;
+        match (kind, run) {
+            (Some(kind), None) => run = Some((i, kind)),
+            (Some(kind), Some((start, so_far))) => {
+                let merged = match (so_far, kind) {
+                    (RunKind::Apostrophe, _) | (_, RunKind::Apostrophe) => RunKind::Apostrophe,
+                    (RunKind::Other, _) | (_, RunKind::Other) => RunKind::Other,
+                    _ => RunKind::Ascii,
+                };
+                run = Some((start, merged));
+            }
+            (None, Some((start, kind))) => {
+                runs.push(Run {
+                    start,
+                    end: i,
+                    kind,
+                });
+                run = None;
+            }
+            (None, None) => {}
+        }
+    }
+    if let Some((start, kind)) = run {
+        runs.push(Run {
+            start,
+            end: text.len(),
+            kind,
+        });
+    }
+    Some(runs)
+}
+
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        matches!(c,
+            '\u{400}'..='\u{481}'
+            | '\u{48A}'..='\u{4FF}'
+            | '\u{621}'..='\u{63A}'
+            | '\u{641}'..='\u{64A}'
+            | '\u{671}'..='\u{6D3}'
+            | '\u{6F0}'..='\u{6F9}')
+            || c.is_alphanumeric()
+    }
+}
+
+/// Invisible characters that normalisation deletes from inside a word.
+fn is_joiner(c: char) -> bool {
+    matches!(c, '\u{200C}' | '\u{200D}' | '\u{00AD}' | '\u{2060}' | '\u{FEFF}'
+        | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Scripts and punctuation for which word runs equal UAX #29 words: ASCII,
+/// Latin letters, Cyrillic, Arabic, the Uzbek apostrophes and general
+/// punctuation. Superscripts, fractions and the like are excluded because
+/// UAX #29 separates them from adjacent letters.
+fn is_plain_text(c: char) -> bool {
+    c.is_ascii()
+        || matches!(c,
+            '\u{A0}'..='\u{BF}' if !matches!(c, '\u{AA}' | '\u{B2}' | '\u{B3}' | '\u{B5}' | '\u{B9}'..='\u{BE}'))
+        || matches!(c,
+            '\u{C0}'..='\u{24F}'
+            | '\u{2BB}'
+            | '\u{2BC}'
+            | '\u{400}'..='\u{52F}'
+            | '\u{600}'..='\u{6FF}'
+            | '\u{2000}'..='\u{206F}')
 }
 
 /// Normalises one UAX #29 segment into `scratch.mapped`: words separated by
@@ -131,6 +384,12 @@ fn normalize_segment(word: &str, scratch: &mut Scratch) {
         }
         return;
     }
+    if word.chars().all(is_simple) {
+        // Russian, Tajik, Uzbek Cyrillic, Persian, Dari and Pashto words are
+        // NFKC-stable and fold by plain lowercasing: skip the generic path.
+        map_folded(word.chars().map(simple_lowercase), out);
+        return;
+    }
     let folded = &mut scratch.folded;
     folded.clear();
     if is_nfkc_quick(word.chars()) == IsNormalized::Yes {
@@ -142,37 +401,19 @@ fn normalize_segment(word: &str, scratch: &mut Scratch) {
         let renormalized: String = folded.chars().nfkc().collect();
         *folded = renormalized;
     }
-    let mut previous = Script::Other;
-    for c in folded.chars() {
-        if is_combining_mark(c) {
-            match previous {
-                // Accents on Latin letters that NFKC could not compose.
-                Script::Latin => continue,
-                // Stress marks in Russian texts; other marks (breve of й) are
-                // composed by NFKC and never reach this point.
-                Script::Cyrillic if matches!(c, '\u{300}' | '\u{301}') => continue,
-                _ if is_arabic_mark(c) => continue,
-                _ => {
-                    out.push(c);
-                    continue;
-                }
-            }
-        }
+    map_folded(folded.chars(), out);
+}
+
+/// The script-specific folding of NFKC-casefolded characters into `out`.
+fn map_folded(chars: impl Iterator<Item = char>, out: &mut String) {
+    let mut previous = Script::Gap;
+    for c in chars {
         match c {
+            'а'..='я' => push(out, &mut previous, c, Script::Cyrillic),
             // Joiners and invisible formatting: ZWNJ joins Persian words,
             // the rest are noise inside a word.
-            '\u{200C}'
-            | '\u{200D}'
-            | '\u{00AD}'
-            | '\u{0640}'
-            | '\u{2060}'
-            | '\u{FEFF}'
-            | '\u{200E}'
-            | '\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2066}'..='\u{2069}' => {
-                continue;
-            }
+            '\u{0640}' => {}
+            _ if is_joiner(c) => {}
             'ё' => push(out, &mut previous, 'е', Script::Cyrillic),
             'ѐ' => push(out, &mut previous, 'е', Script::Cyrillic),
             'ѝ' => push(out, &mut previous, 'и', Script::Cyrillic),
@@ -180,6 +421,23 @@ fn normalize_segment(word: &str, scratch: &mut Scratch) {
             'ك' => push(out, &mut previous, 'ک', Script::Arabic),
             'ة' | 'ۀ' => push(out, &mut previous, 'ه', Script::Arabic),
             'أ' | 'إ' | 'ٱ' => push(out, &mut previous, 'ا', Script::Arabic),
+            '\u{621}'..='\u{63A}'
+            | '\u{641}'..='\u{64A}'
+            | '\u{66E}'
+            | '\u{66F}'
+            | '\u{671}'..='\u{6D3}'
+            | '\u{6D5}' => push(out, &mut previous, c, Script::Arabic),
+            _ if is_combining_mark(c) => match previous {
+                // A mark with no letter to sit on is not part of a word.
+                Script::Gap => {}
+                // Accents on Latin letters that NFKC could not compose.
+                Script::Latin => {}
+                // Stress marks in Russian texts; other marks (breve of й) are
+                // composed by NFKC and never reach this point.
+                Script::Cyrillic if matches!(c, '\u{300}' | '\u{301}') => {}
+                _ if is_arabic_mark(c) => {}
+                _ => out.push(c),
+            },
             '\u{660}'..='\u{669}' => {
                 let digit = char::from(b'0' + (c as u32 - 0x660) as u8);
                 push(out, &mut previous, digit, Script::Other);
@@ -219,7 +477,7 @@ fn normalize_segment(word: &str, scratch: &mut Scratch) {
             }
             _ => {
                 out.push(' ');
-                previous = Script::Other;
+                previous = Script::Gap;
             }
         }
     }
@@ -227,6 +485,8 @@ fn normalize_segment(word: &str, scratch: &mut Scratch) {
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Script {
+    /// The start of a word, or just after a separator.
+    Gap,
     Latin,
     Cyrillic,
     Arabic,
@@ -258,6 +518,27 @@ fn finish_word(piece: &str) -> Option<&str> {
         word = stem;
     }
     if word.is_empty() { None } else { Some(word) }
+}
+
+/// Characters of the common scripts whose words are NFKC-stable and fold
+/// by simple lowercasing. Arabic marks that compose with a preceding letter
+/// (madda, hamza) and the compatibility high-hamza letters are left to the
+/// generic path, which composes them.
+fn is_simple(c: char) -> bool {
+    c.is_ascii()
+        || matches!(c, '\u{400}'..='\u{482}' | '\u{48A}'..='\u{4FF}' | '\u{200C}' | '\u{200D}')
+        || (matches!(c, '\u{600}'..='\u{6FF}')
+            && !matches!(c, '\u{653}'..='\u{655}' | '\u{675}'..='\u{678}'))
+}
+
+fn simple_lowercase(c: char) -> char {
+    match c {
+        'A'..='Z' => c.to_ascii_lowercase(),
+        'А'..='Я' => char::from_u32(c as u32 + 0x20).unwrap_or(c),
+        '\u{400}'..='\u{40F}' => char::from_u32(c as u32 + 0x50).unwrap_or(c),
+        '\u{460}'..='\u{4FF}' => c.to_lowercase().next().unwrap_or(c),
+        _ => c,
+    }
 }
 
 fn is_latin(c: char) -> bool {
@@ -329,8 +610,16 @@ impl Prepared {
 /// UAX #29 splits words at `‘`, `` ` `` and `´` and drops a word-final `'`
 /// that Uzbek needs in `togʻ`. `None` when nothing needs replacing.
 fn prepare_apostrophes(text: &str) -> Option<Prepared> {
-    let needs_work = text.bytes().any(|b| b == b'\'' || b == b'`')
-        || text.contains(['\u{B4}', '\u{2018}', '\u{2019}', '\u{2B9}', '\u{2BD}']);
+    // One pass over the bytes: ' and ` themselves, and the UTF-8 encodings of
+    // ´ (C2 B4), ‘ ’ (E2 80 98/99), ʹ ʽ (CA B9/BD).
+    let bytes = text.as_bytes();
+    let needs_work = bytes.iter().enumerate().any(|(i, &b)| match b {
+        b'\'' | b'`' => true,
+        0xC2 => bytes.get(i + 1) == Some(&0xB4),
+        0xE2 => bytes.get(i + 1) == Some(&0x80) && matches!(bytes.get(i + 2), Some(0x98 | 0x99)),
+        0xCA => matches!(bytes.get(i + 1), Some(0xB9 | 0xBD)),
+        _ => false,
+    });
     if !needs_work {
         return None;
     }
@@ -538,12 +827,62 @@ mod tests {
 
     #[test]
     fn one_written_word_can_give_several_tokens_with_the_same_range() {
-        let text = "in the U.S. now";
+        let text = "in ¼ of cases";
         let tokens = tokenize(text);
-        let us: Vec<&Token> = tokens.iter().filter(|t| t.text.len() == 1).collect();
-        assert_eq!(us.len(), 2);
-        assert_eq!(&text[us[0].start..us[0].end], "U.S");
-        assert_eq!((us[0].start, us[0].end), (us[1].start, us[1].end));
+        let texts: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(texts, vec!["in", "1", "4", "of", "cases"]);
+        assert_eq!(&text[tokens[1].start..tokens[1].end], "¼");
+        assert_eq!(
+            (tokens[1].start, tokens[1].end),
+            (tokens[2].start, tokens[2].end)
+        );
+        // Plain punctuation between letters splits the ranges too.
+        let text = "the U.S. now";
+        let tokens = tokenize(text);
+        assert_eq!(&text[tokens[1].start..tokens[1].end], "U");
+        assert_eq!(&text[tokens[2].start..tokens[2].end], "S");
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_nfkc_casefold() {
+        for c in (0x80..0x800)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_simple(c))
+        {
+            let slow: String = c
+                .to_string()
+                .nfkc()
+                .default_case_fold()
+                .collect::<String>()
+                .nfkc()
+                .collect();
+            assert_eq!(slow, simple_lowercase(c).to_string(), "U+{:04X}", c as u32);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn word_runs_equal_uax29_words_for_plain_text(
+            text in "[a-zA-Z0-9 .,:;'’‘`_\\-–—«»\u{A0}\u{AD}\u{B7}éøßİı×ʻʼ\u{300}\u{301}\u{306}аяёЁӣҳқ\u{483}يیكةٔ\u{640}\u{64E}\u{651}\u{653}\u{654}\u{670}۱٢،\u{600}\u{61C}\u{200B}\u{200C}\u{200D}\u{2060}\u{202B}]{0,40}"
+        ) {
+            let mut fast = Vec::new();
+            scan_with(&text, |w, _, _| fast.push(w.to_string()), false);
+            let mut reference = Vec::new();
+            scan_with(&text, |w, _, _| reference.push(w.to_string()), true);
+            proptest::prop_assert_eq!(fast, reference);
+        }
+    }
+
+    #[test]
+    fn compact_tokens_equal_tokenize() {
+        let text = "Tajik–Afghan border, O‘zbekiston's ёлка می\u{200C}روند U.S.";
+        let compact = Tokens::new(text);
+        let tokens = tokenize(text);
+        assert_eq!(compact.len(), tokens.len());
+        for (i, token) in tokens.iter().enumerate() {
+            assert_eq!(compact.word(i), token.text);
+            assert_eq!(compact.range(i), (token.start, token.end));
+        }
     }
 
     #[test]

@@ -1,12 +1,44 @@
-//! `outpost query`.
+//! `outpost query`: work with watchlist queries without a database.
 
 use std::process::ExitCode;
+
+use clap::Subcommand;
+use outpost_core::query::Query;
 
 use super::Ctx;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    #[command(subcommand)]
+    command: QueryCommand,
+}
 
-pub fn run(_ctx: &Ctx, _args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("'query' is not available in this build yet")
+#[derive(Debug, Subcommand)]
+enum QueryCommand {
+    /// Parse a query and print its parsed form; exit 2 with the column of
+    /// the first error when it is invalid
+    Check {
+        /// The query, e.g. '"Tajik-Afghan border" OR (attack* NEAR/3 границ*) -drill'
+        #[arg(allow_hyphen_values = true)]
+        query: String,
+    },
+}
+
+pub fn run(_ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
+    match args.command {
+        QueryCommand::Check { query } => Ok(check(&query)),
+    }
+}
+
+fn check(text: &str) -> ExitCode {
+    match Query::parse(text) {
+        Ok(query) => {
+            println!("{query}");
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("{err}");
+            ExitCode::from(2)
+        }
+    }
 }

@@ -17,16 +17,18 @@
 //! exactly the watchlists, and the same spans, that evaluating every query
 //! with it would.
 
+mod compile;
 mod index;
 mod presearch;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use rustc_hash::FxHashMap;
 
 use crate::model::{Field, Span, WatchlistId};
-use crate::normalize::{Token, tokenize};
+use crate::normalize::Tokens;
 use crate::query::Query;
-use index::DocIndex;
+use compile::{Compiled, PrefixId, Vocabulary, WordId};
+use index::{DocIndex, NO_WORD};
 use presearch::Key;
 
 /// An article as the matcher sees it.
@@ -51,20 +53,20 @@ pub struct MatchHit {
 #[derive(Debug, Clone)]
 pub struct TokenizedDocument<'a> {
     pub doc: Document<'a>,
-    pub title: Vec<Token>,
-    pub body: Vec<Token>,
+    pub title: Tokens,
+    pub body: Tokens,
 }
 
 impl<'a> TokenizedDocument<'a> {
     pub fn new(doc: Document<'a>) -> Self {
         TokenizedDocument {
-            title: tokenize(doc.title),
-            body: tokenize(doc.body),
+            title: Tokens::new(doc.title),
+            body: Tokens::new(doc.body),
             doc,
         }
     }
 
-    pub fn tokens(&self, field: Field) -> &[Token] {
+    pub fn tokens(&self, field: Field) -> &Tokens {
         match field {
             Field::Title => &self.title,
             Field::Body => &self.body,
@@ -73,86 +75,91 @@ impl<'a> TokenizedDocument<'a> {
 }
 
 /// All watchlists compiled for matching. Cheap to rebuild when a watchlist
-/// changes (about a millisecond per thousand queries) and shareable between
+/// changes (milliseconds for thousands of queries) and shareable between
 /// threads.
 #[derive(Debug)]
 pub struct Matcher {
-    queries: Vec<(WatchlistId, Query)>,
-    /// Normalised word → queries that need it.
-    words: FxHashMap<Box<str>, Vec<u32>>,
-    /// Patterns are `" " + prefix`, searched in `" word1 word2 …"`.
+    watchlists: Vec<WatchlistId>,
+    compiled: Vec<Compiled>,
+    /// Every word of every query.
+    words: FxHashMap<Box<str>, WordId>,
+    /// Word id → the queries that have it as a presearch key.
+    word_keys: Vec<Vec<u32>>,
+    /// Every prefix of every query, as `" " + prefix` patterns searched in
+    /// `" word1 word2 …"`; the pattern index is the prefix id.
     prefix_automaton: Option<AhoCorasick>,
-    /// Pattern index → queries that need that prefix.
-    prefix_queries: Vec<Vec<u32>>,
+    /// Prefix id → the queries that have it as a presearch key.
+    prefix_keys: Vec<Vec<u32>>,
     /// Queries without presearch keys, evaluated for every article.
     always: Vec<u32>,
 }
 
 impl Matcher {
     pub fn new(watchlists: impl IntoIterator<Item = (WatchlistId, Query)>) -> Matcher {
-        let queries: Vec<(WatchlistId, Query)> = watchlists.into_iter().collect();
-        let mut words: FxHashMap<Box<str>, Vec<u32>> = FxHashMap::default();
-        let mut prefixes: FxHashMap<String, u32> = FxHashMap::default();
-        let mut prefix_queries: Vec<Vec<u32>> = Vec::new();
+        let mut vocabulary = Vocabulary::default();
+        let mut ids = Vec::new();
+        let mut compiled = Vec::new();
+        let mut keys = Vec::new();
+        for (id, query) in watchlists {
+            ids.push(id);
+            compiled.push(vocabulary.compile(query.root()));
+            keys.push(presearch::keys(query.root()));
+        }
+        let mut word_keys: Vec<Vec<u32>> = vec![Vec::new(); vocabulary.words.len()];
+        let mut prefix_keys: Vec<Vec<u32>> = vec![Vec::new(); vocabulary.prefixes.len()];
         let mut always = Vec::new();
-        for (i, (_, query)) in queries.iter().enumerate() {
+        for (i, query_keys) in keys.into_iter().enumerate() {
             let i = i as u32;
-            match presearch::keys(query.root()) {
-                None => always.push(i),
-                Some(keys) => {
-                    for key in keys {
-                        match key {
-                            Key::Word(w) => {
-                                let list = words.entry(w.into()).or_default();
-                                if list.last() != Some(&i) {
-                                    list.push(i);
-                                }
-                            }
-                            Key::Prefix(p) => {
-                                let next = prefix_queries.len() as u32;
-                                let slot = *prefixes.entry(p).or_insert(next);
-                                if slot == next {
-                                    prefix_queries.push(Vec::new());
-                                }
-                                let list = &mut prefix_queries[slot as usize];
-                                if list.last() != Some(&i) {
-                                    list.push(i);
-                                }
-                            }
-                        }
-                    }
+            let Some(query_keys) = query_keys else {
+                always.push(i);
+                continue;
+            };
+            for key in query_keys {
+                let list = match key {
+                    Key::Word(w) => &mut word_keys[vocabulary.words[w.as_str()] as usize],
+                    Key::Prefix(p) => &mut prefix_keys[vocabulary.prefixes[p.as_str()] as usize],
+                };
+                if list.last() != Some(&i) {
+                    list.push(i);
                 }
             }
         }
-        let prefix_automaton = if prefixes.is_empty() {
+        let prefix_automaton = if vocabulary.prefixes.is_empty() {
             None
         } else {
-            let mut patterns = vec![String::new(); prefixes.len()];
-            for (prefix, slot) in prefixes {
-                patterns[slot as usize] = format!(" {prefix}");
+            let mut patterns = vec![String::new(); vocabulary.prefixes.len()];
+            for (prefix, id) in &vocabulary.prefixes {
+                patterns[*id as usize] = format!(" {prefix}");
             }
+            // A DFA: one table lookup per byte of the article's words. The
+            // prefilter is off because every pattern starts with a space,
+            // which every word has.
             Some(
-                AhoCorasick::new(&patterns)
-                    .expect("a few thousand short prefixes fit the automaton's limits"),
+                AhoCorasick::builder()
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .prefilter(false)
+                    .build(&patterns)
+                    .expect("short prefixes always fit the automaton's limits"),
             )
         };
-        words.shrink_to_fit();
         Matcher {
-            queries,
-            words,
+            watchlists: ids,
+            compiled,
+            words: vocabulary.words,
+            word_keys,
             prefix_automaton,
-            prefix_queries,
+            prefix_keys,
             always,
         }
     }
 
     /// How many watchlists are compiled in.
     pub fn len(&self) -> usize {
-        self.queries.len()
+        self.watchlists.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.queries.is_empty()
+        self.watchlists.is_empty()
     }
 
     /// The watchlists that match the article, in the order they were given.
@@ -163,49 +170,77 @@ impl Matcher {
     /// As [`Matcher::match_document`], for an article that is already
     /// tokenised.
     pub fn match_tokenized(&self, doc: &TokenizedDocument<'_>) -> Vec<MatchHit> {
-        let index = DocIndex::new(doc);
-        let candidates = self.candidates(&index);
+        let (index, candidates) = self.presearch(doc);
         let mut hits = Vec::new();
         for i in candidates {
-            let (watchlist, query) = &self.queries[i as usize];
-            if index.matches(query.root()) {
+            let query = &self.compiled[i as usize];
+            if index.matches(query) {
                 hits.push(MatchHit {
-                    watchlist: *watchlist,
-                    spans: index.spans(query.root()),
+                    watchlist: self.watchlists[i as usize],
+                    spans: index.spans(query),
                 });
             }
         }
         hits
     }
 
-    /// The indices of the queries that could match, ascending.
-    fn candidates(&self, index: &DocIndex<'_>) -> Vec<u32> {
-        let mut seen = vec![0u64; self.queries.len().div_ceil(64)];
-        let mut out = Vec::new();
-        let mut add = |i: u32| {
-            let (word, bit) = ((i / 64) as usize, 1u64 << (i % 64));
-            if seen[word] & bit == 0 {
-                seen[word] |= bit;
-                out.push(i);
+    /// How many watchlists the presearch selects for evaluation on this
+    /// article; for benchmarks and diagnostics.
+    pub fn candidate_count(&self, doc: &TokenizedDocument<'_>) -> usize {
+        self.presearch(doc).1.len()
+    }
+
+    /// The article's index and the indices of the queries that could match,
+    /// ascending.
+    fn presearch<'d>(&self, doc: &'d TokenizedDocument<'d>) -> (DocIndex<'d>, Vec<u32>) {
+        let mut seen = vec![0u64; self.compiled.len().div_ceil(64)];
+        let mut candidates = Vec::new();
+        let mut add = |list: &[u32]| {
+            for &i in list {
+                let (word, bit) = ((i / 64) as usize, 1u64 << (i % 64));
+                if seen[word] & bit == 0 {
+                    seen[word] |= bit;
+                    candidates.push(i);
+                }
             }
         };
-        for &term in index.terms() {
-            if let Some(list) = self.words.get(term) {
-                list.iter().copied().for_each(&mut add);
+        // Each word once: a vocabulary lookup per token, keys per new word.
+        let total = doc.title.len() + doc.body.len();
+        let mut term_at = Vec::with_capacity(total);
+        let mut word_postings: Vec<(WordId, u32)> = Vec::new();
+        let mut seen_words = vec![0u64; self.word_keys.len().div_ceil(64)];
+        for (pos, word) in doc.title.words().chain(doc.body.words()).enumerate() {
+            match self.words.get(word) {
+                Some(&id) => {
+                    term_at.push(id);
+                    word_postings.push((id, pos as u32));
+                    let (slot, bit) = ((id / 64) as usize, 1u64 << (id % 64));
+                    if seen_words[slot] & bit == 0 {
+                        seen_words[slot] |= bit;
+                        add(&self.word_keys[id as usize]);
+                    }
+                }
+                None => term_at.push(NO_WORD),
             }
         }
+        // Prefixes: one automaton pass over each field's words.
+        let mut prefix_postings: Vec<(PrefixId, u32)> = Vec::new();
         if let Some(automaton) = &self.prefix_automaton {
-            let joined = index.joined_terms();
-            for found in automaton.find_overlapping_iter(joined.as_str()) {
-                self.prefix_queries[found.pattern().as_usize()]
-                    .iter()
-                    .copied()
-                    .for_each(&mut add);
+            let title_len = doc.title.len();
+            for (tokens, base) in [(&doc.title, 0), (&doc.body, title_len)] {
+                for found in automaton.find_overlapping_iter(tokens.joined()) {
+                    if let Some(pos) = tokens.position_at(found.start()) {
+                        let prefix = found.pattern().as_u32();
+                        prefix_postings.push((prefix, (base + pos) as u32));
+                        add(&self.prefix_keys[prefix as usize]);
+                    }
+                }
             }
         }
-        self.always.iter().copied().for_each(&mut add);
-        out.sort_unstable();
-        out
+        add(&self.always);
+        candidates.sort_unstable();
+        let index = DocIndex::new(doc, term_at, word_postings, prefix_postings);
+        (index, candidates)
     }
 }
 
@@ -255,8 +290,8 @@ pub(crate) fn spans_from_hits(doc: &TokenizedDocument<'_>, hits: &mut [Hit]) -> 
     let mut ranges: Vec<(Field, usize, usize)> = Vec::with_capacity(hits.len());
     for hit in hits.iter() {
         let tokens = doc.tokens(hit.field);
-        let start = tokens[hit.first as usize].start;
-        let end = tokens[hit.last as usize].end;
+        let (start, _) = tokens.range(hit.first as usize);
+        let (_, end) = tokens.range(hit.last as usize);
         match ranges.last_mut() {
             Some((field, _, last_end)) if *field == hit.field && start <= *last_end => {
                 *last_end = (*last_end).max(end);

@@ -87,8 +87,8 @@ fn occurrences(node: &Node, doc: &TokenizedDocument<'_>, scope: Option<Field>) -
     match node {
         Node::Word(word) => {
             for &field in fields(scope) {
-                for (i, token) in doc.tokens(field).iter().enumerate() {
-                    if token.text == *word {
+                for (i, token) in doc.tokens(field).words().enumerate() {
+                    if token == word {
                         found.push(Hit::new(field, i, i));
                     }
                 }
@@ -96,8 +96,8 @@ fn occurrences(node: &Node, doc: &TokenizedDocument<'_>, scope: Option<Field>) -
         }
         Node::Prefix(prefix) => {
             for &field in fields(scope) {
-                for (i, token) in doc.tokens(field).iter().enumerate() {
-                    if token.text.starts_with(prefix.as_str()) {
+                for (i, token) in doc.tokens(field).words().enumerate() {
+                    if token.starts_with(prefix.as_str()) {
                         found.push(Hit::new(field, i, i));
                     }
                 }
@@ -112,8 +112,8 @@ fn occurrences(node: &Node, doc: &TokenizedDocument<'_>, scope: Option<Field>) -
                 for i in 0..=tokens.len() - items.len() {
                     if items
                         .iter()
-                        .zip(&tokens[i..])
-                        .all(|(item, token)| item.accepts(&token.text))
+                        .enumerate()
+                        .all(|(j, item)| item.accepts(tokens.word(i + j)))
                     {
                         found.push(Hit::new(field, i, i + items.len() - 1));
                     }
