@@ -1,8 +1,5 @@
-// Generated from the Rust types by `cargo test -p outpost-app bindings`
-// (UPDATE_BINDINGS=1 rewrites it). Do not edit by hand.
-//
-// Until the generator lands this file is written by hand, exactly as the
-// UI ⇄ backend contract states, in the style ts-rs emits.
+// Generated from the Rust types in outpost-engine (src/api.rs) by
+// `UPDATE_BINDINGS=1 cargo test -p outpost-engine --test bindings`. Do not edit.
 
 export type Severity = "low" | "medium" | "high" | "critical";
 
@@ -10,207 +7,80 @@ export type AlertState = "new" | "read" | "saved" | "dismissed";
 
 export type Field = "title" | "body";
 
-export type Span = { field: Field; start: number; end: number; text: string };
+export type Span = { field: Field, start: number, end: number, text: string, };
 
-export type ApiError = { code: string; message: string };
+export type ApiError = { code: string, message: string, };
 
-export type NotificationStatus = { available: boolean; reason: string | null };
+export type NotificationStatus = { available: boolean, reason: string | null, };
 
-export type AppInfo = {
-  version: string;
-  db_path: string;
-  data_dir: string;
-  sources: number;
-  articles: number;
-  watchlists: number;
-  alerts: number;
-  unread: number;
-  notifications: NotificationStatus;
-  polling_paused: boolean;
-};
+export type AppInfo = { version: string, db_path: string, data_dir: string, sources: number, articles: number, watchlists: number, alerts: number, unread: number, notifications: NotificationStatus, polling_paused: boolean, };
 
 export type SourceKind = "feed";
 
-export type Source = {
-  id: number;
-  kind: SourceKind;
-  url: string;
-  name: string;
-  enabled: boolean;
-  disabled_reason: string | null;
-  interval_secs: number;
-  lang: string | null;
-  country: string | null;
-  folder: string | null;
-  tags: Array<string>;
-  last_fetch_at: string | null;
-  last_success_at: string | null;
-  last_error: string | null;
-  consecutive_failures: number;
-  next_fetch_at: string | null;
-  items_seen: number;
-  avg_latency_ms: number | null;
-};
+export type Source = { id: number, kind: SourceKind, url: string, name: string, enabled: boolean, disabled_reason: string | null, interval_secs: number, lang: string | null, country: string | null, folder: string | null, tags: Array<string>, last_fetch_at: string | null, last_success_at: string | null, last_error: string | null, consecutive_failures: number, next_fetch_at: string | null, items_seen: number, avg_latency_ms: number | null, };
 
-export type NewSourceInput = {
-  url: string;
-  name: string | null;
-  interval_secs: number | null;
-  lang: string | null;
-  folder: string | null;
-  tags: Array<string>;
-};
+export type NewSourceInput = { url: string, name: string | null, interval_secs: number | null, lang: string | null, folder: string | null, tags: Array<string>, };
 
-export type ImportSummary = { added: number; skipped: number; errors: Array<string> };
+export type ImportSummary = { added: number, skipped: number, errors: Array<string>, };
 
-export type Watchlist = {
-  id: number;
-  name: string;
-  query: string;
-  severity: Severity;
-  notify: boolean;
-  scope_sources: Array<number>;
-  scope_langs: Array<string>;
-  color: string;
-  alert_count: number;
-  unread_count: number;
-};
+export type Watchlist = { id: number, name: string, query: string, severity: Severity, notify: boolean, scope_sources: Array<number>, scope_langs: Array<string>, color: string, alert_count: number, unread_count: number, };
 
-export type WatchlistInput = {
-  name: string;
-  query: string;
-  severity: Severity;
-  notify: boolean;
-  scope_sources: Array<number>;
-  scope_langs: Array<string>;
-  color: string;
-};
+export type WatchlistInput = { name: string, query: string, severity: Severity, notify: boolean, scope_sources: Array<number>, scope_langs: Array<string>, color: string, };
 
-export type QueryCheck = {
-  ok: boolean;
-  canonical: string | null;
-  column: number | null;
-  message: string | null;
-};
+export type QueryCheck = { ok: boolean, canonical: string | null, column: number | null, message: string | null, };
 
-export type PreviewHit = {
-  article_id: number;
-  title: string;
-  source_name: string;
-  published: string | null;
-  spans: Array<Span>;
-};
+export type PreviewHit = { article_id: number, title: string, source_name: string, published: string | null, spans: Array<Span>, };
 
-export type AlertFilter = {
-  watchlist_id: number | null;
-  severity: Severity | null;
-  state: AlertState | null;
-  source_id: number | null;
-  lang: string | null;
-  since: string | null;
-  until: string | null;
-  limit: number;
-  offset: number;
-};
+export type AlertFilter = { watchlist_id: number | null, severity: Severity | null, state: AlertState | null, source_id: number | null, lang: string | null, since: string | null, until: string | null, limit: number, offset: number, };
 
-export type AlertRow = {
-  id: number;
-  watchlist_id: number;
-  watchlist_name: string;
-  severity: Severity;
-  color: string;
-  article_id: number;
-  title: string;
-  url: string | null;
-  source_name: string;
-  lang: string | null;
-  published: string | null;
-  created_at: string;
-  state: AlertState;
-  story_id: number | null;
-  story_sources: number;
-  note: string | null;
-  tags: Array<string>;
-};
+export type AlertRow = { id: number, watchlist_id: number, watchlist_name: string, severity: Severity, color: string, article_id: number, title: string, url: string | null, source_name: string, lang: string | null, published: string | null, created_at: string, state: AlertState, story_id: number | null, story_sources: number, note: string | null, tags: Array<string>, };
 
-export type ArticleView = {
-  id: number;
-  title: string;
-  url: string | null;
-  source_name: string;
-  lang: string | null;
-  published: string | null;
-  fetched_at: string;
-  summary: string;
-  content_html: string;
-  authors: Array<string>;
-};
+export type ArticleView = { id: number, title: string, url: string | null, source_name: string, lang: string | null, published: string | null, fetched_at: string, summary: string, 
+/**
+ * Sanitised HTML; images carry `data-src` instead of `src` until the
+ * analyst loads them.
+ */
+content_html: string, authors: Array<string>, };
 
-export type StoryMember = {
-  article_id: number;
-  title: string;
-  source_name: string;
-  url: string | null;
-  lang: string | null;
-};
+export type StoryMember = { article_id: number, title: string, source_name: string, url: string | null, lang: string | null, };
 
-export type AlertDetail = {
-  alert: AlertRow;
-  article: ArticleView;
-  query: string;
-  spans: Array<Span>;
-  story: Array<StoryMember>;
-};
+export type AlertDetail = { alert: AlertRow, article: ArticleView, query: string, spans: Array<Span>, story: Array<StoryMember>, };
 
 export type SearchOrder = "ranked" | "newest";
 
-export type SearchRequest = {
-  text: string;
-  source_id: number | null;
-  lang: string | null;
-  since: string | null;
-  until: string | null;
-  limit: number;
-  order: SearchOrder;
-};
+export type SearchRequest = { text: string, source_id: number | null, lang: string | null, since: string | null, until: string | null, limit: number, order: SearchOrder, };
 
-export type SearchHit = {
-  article_id: number;
-  title: string;
-  source_name: string;
-  url: string | null;
-  published: string | null;
-  lang: string | null;
-  snippet: string;
-};
+export type SearchHit = { article_id: number, title: string, source_name: string, url: string | null, published: string | null, lang: string | null, 
+/**
+ * HTML: only `<mark>` tags, everything else escaped.
+ */
+snippet: string, };
 
 export type Theme = "light" | "dark" | "system";
 
-export type Settings = {
-  quiet_hours_start: string | null;
-  quiet_hours_end: string | null;
-  rate_limit_count: number;
-  rate_limit_minutes: number;
-  proxy: string | null;
-  retention_days: number;
-  remote_images: boolean;
-  theme: Theme;
-};
+export type Settings = { 
+/**
+ * Local time "HH:MM"; both set, or both empty.
+ */
+quiet_hours_start: string | null, quiet_hours_end: string | null, rate_limit_count: number, rate_limit_minutes: number, 
+/**
+ * `http://host:port` or `socks5h://host:port` (Tor: `socks5h://127.0.0.1:9050`).
+ */
+proxy: string | null, retention_days: number, 
+/**
+ * Load remote images in articles without asking (they reveal the
+ * analyst's address to the image's host).
+ */
+remote_images: boolean, theme: Theme, };
 
-export type PollProgress = {
-  done: number;
-  total: number;
-  current: string | null;
-  new_articles: number;
-  new_alerts: number;
-};
+export type PollProgress = { done: number, total: number, current: string | null, new_articles: number, new_alerts: number, };
 
 export type ExportFormat = "csv" | "json" | "md" | "html";
 
-export type ExportRequest = {
-  format: ExportFormat;
-  path: string;
-  alert_ids: Array<number> | null;
-};
+export type ExportRequest = { format: ExportFormat, path: string, 
+/**
+ * `null`: all saved alerts.
+ */
+alert_ids: Array<number> | null, };
 
-export type ExportSummary = { count: number; path: string };
+export type ExportSummary = { count: number, path: string, };

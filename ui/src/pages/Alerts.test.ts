@@ -75,6 +75,14 @@ describe("Alerts page", () => {
     expect(selectedRow()!.dataset.testid).toBe(`alert-row-${g1.lead.id}`);
   });
 
+  it("v opens the selected story's original in the system browser", async () => {
+    const { mock, store } = fresh({ alerts: 20 });
+    render(App, { props: { alerts: store } });
+    await waitFor(() => expect(selectedRow()).toBeDefined());
+    await press("v");
+    await waitFor(() => expect(mock.opened).toEqual([store.groups[0]!.lead.url]));
+  });
+
   it("does not treat keys typed into a field as shortcuts", async () => {
     const { mock, store } = fresh({ alerts: 20 });
     render(App, { props: { alerts: store } });
