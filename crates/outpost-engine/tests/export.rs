@@ -562,6 +562,7 @@ fn html_report_renders_in_headless_chromium() {
     let artifacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/artifacts");
     std::fs::create_dir_all(&artifacts).unwrap();
     std::fs::write(artifacts.join("export-report.png"), &png).unwrap();
+    std::fs::write(artifacts.join("export-report.html"), &html).unwrap();
     println!(
         "screenshot: {}",
         artifacts.join("export-report.png").display()
@@ -728,6 +729,18 @@ fn add_article(engine: &Engine, url: &str, text: &str, html: &str) -> i64 {
         ..NewArticle::default()
     };
     store.ingest(source, &[new], now).unwrap()[0].article_id
+}
+
+/// The app calls these from async Tauri commands, which need `Send`
+/// futures: no archive lock may be held across an await.
+#[test]
+fn capture_futures_are_send() {
+    fn assert_send<T: Send>(_: T) {}
+    let dir = tempfile::tempdir().unwrap();
+    let engine = open_engine(dir.path());
+    assert_send(evidence::save_article(&engine, 1));
+    assert_send(evidence::save_alert(&engine, 1));
+    assert_send(evidence::capture(&engine, 1));
 }
 
 #[tokio::test]
