@@ -1,12 +1,237 @@
-//! Tauri commands: each a few lines that call the engine.
+//! Tauri commands: each a few lines that call the engine. Errors reach the
+//! UI as `ApiError { code, message }`.
 
-use outpost_engine::api::AppInfo;
+use std::path::PathBuf;
+use std::sync::Arc;
 
-pub struct AppState {
-    pub db_path: std::path::PathBuf,
+use outpost_core::{AlertId, AlertState, ArticleId, SourceId, WatchlistId};
+use outpost_engine::api::{self, *};
+use outpost_engine::settings::Settings;
+use outpost_engine::{Engine, EngineEvent, EventSink, transfer};
+use tauri::{AppHandle, Emitter, State};
+
+type Engine_<'a> = State<'a, Arc<Engine>>;
+type Res<T> = Result<T, ApiError>;
+
+pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        app_info,
+        list_alerts,
+        get_alert,
+        set_alert_state,
+        set_alert_note,
+        add_alert_tag,
+        remove_alert_tag,
+        search,
+        get_article,
+        load_image,
+        list_watchlists,
+        check_query,
+        preview_query,
+        save_watchlist,
+        delete_watchlist,
+        import_watchlists,
+        export_watchlists,
+        list_sources,
+        add_source,
+        set_source_enabled,
+        delete_source,
+        poll_now,
+        import_opml,
+        export_opml,
+        get_settings,
+        save_settings,
+        set_polling_paused,
+        backup,
+        export_alerts,
+    ]
 }
 
 #[tauri::command]
-pub fn app_info(state: tauri::State<'_, AppState>) -> AppInfo {
-    outpost_engine::api::app_info(&state.db_path)
+async fn app_info(engine: Engine_<'_>) -> Res<AppInfo> {
+    Ok(api::app_info(&engine)?)
+}
+
+#[tauri::command]
+async fn list_alerts(engine: Engine_<'_>, filter: AlertFilterInput) -> Res<Vec<AlertView>> {
+    Ok(api::list_alerts(&engine, filter)?)
+}
+
+#[tauri::command]
+async fn get_alert(engine: Engine_<'_>, id: AlertId) -> Res<AlertDetail> {
+    Ok(api::get_alert(&engine, id)?)
+}
+
+#[tauri::command]
+async fn set_alert_state(
+    app: AppHandle,
+    engine: Engine_<'_>,
+    id: AlertId,
+    state: AlertState,
+) -> Res<()> {
+    api::set_alert_state(&engine, id, state)?;
+    crate::tray::refresh(&app);
+    Ok(())
+}
+
+#[tauri::command]
+async fn set_alert_note(engine: Engine_<'_>, id: AlertId, note: String) -> Res<()> {
+    Ok(engine.store().set_alert_note(id, &note)?)
+}
+
+#[tauri::command]
+async fn add_alert_tag(engine: Engine_<'_>, id: AlertId, tag: String) -> Res<()> {
+    Ok(engine.store().add_alert_tag(id, &tag)?)
+}
+
+#[tauri::command]
+async fn remove_alert_tag(engine: Engine_<'_>, id: AlertId, tag: String) -> Res<()> {
+    Ok(engine.store().remove_alert_tag(id, &tag)?)
+}
+
+#[tauri::command]
+async fn search(engine: Engine_<'_>, req: SearchRequest) -> Res<Vec<SearchHitView>> {
+    Ok(api::search(&engine, req)?)
+}
+
+#[tauri::command]
+async fn get_article(engine: Engine_<'_>, id: ArticleId) -> Res<ArticleView> {
+    Ok(api::get_article(&engine, id)?)
+}
+
+#[tauri::command]
+async fn load_image(engine: Engine_<'_>, url: String) -> Res<String> {
+    Ok(engine.fetch_image(&url).await?)
+}
+
+#[tauri::command]
+async fn list_watchlists(engine: Engine_<'_>) -> Res<Vec<WatchlistView>> {
+    Ok(api::list_watchlists(&engine)?)
+}
+
+#[tauri::command]
+async fn check_query(query: String) -> QueryCheck {
+    api::check_query(&query)
+}
+
+#[tauri::command]
+async fn preview_query(engine: Engine_<'_>, query: String, limit: u32) -> Res<Vec<PreviewHit>> {
+    Ok(api::preview_query(&engine, &query, limit)?)
+}
+
+#[tauri::command]
+async fn save_watchlist(
+    engine: Engine_<'_>,
+    id: Option<WatchlistId>,
+    input: WatchlistInput,
+    backfill: bool,
+) -> Res<WatchlistView> {
+    Ok(api::save_watchlist(&engine, id, input, backfill)?)
+}
+
+#[tauri::command]
+async fn delete_watchlist(engine: Engine_<'_>, id: WatchlistId) -> Res<()> {
+    Ok(engine.remove_watchlist(id)?)
+}
+
+#[tauri::command]
+async fn import_watchlists(engine: Engine_<'_>, path: PathBuf) -> Res<ImportSummary> {
+    Ok(transfer::import_watchlists(&engine, &path)?)
+}
+
+#[tauri::command]
+async fn export_watchlists(engine: Engine_<'_>, path: PathBuf) -> Res<()> {
+    let toml = transfer::export_watchlists(&engine)?;
+    // The path comes from the native save dialog, which already asked
+    // about replacing an existing file.
+    Ok(transfer::write_new(&path, toml.as_bytes(), true)?)
+}
+
+#[tauri::command]
+async fn list_sources(engine: Engine_<'_>) -> Res<Vec<SourceView>> {
+    Ok(api::list_sources(&engine)?)
+}
+
+#[tauri::command]
+async fn add_source(engine: Engine_<'_>, input: NewSourceInput) -> Res<SourceView> {
+    Ok(api::add_source(&engine, input).await?)
+}
+
+#[tauri::command]
+async fn set_source_enabled(engine: Engine_<'_>, id: SourceId, enabled: bool) -> Res<()> {
+    let reason = (!enabled).then_some("disabled by the analyst");
+    engine.store().set_source_enabled(id, enabled, reason)?;
+    engine.wake();
+    Ok(())
+}
+
+#[tauri::command]
+async fn delete_source(engine: Engine_<'_>, id: SourceId) -> Res<()> {
+    engine.store().remove_source(id, Engine::now())?;
+    Ok(())
+}
+
+/// Polls one source, or all enabled ones, now; progress arrives as events.
+#[tauri::command]
+async fn poll_now(engine: Engine_<'_>, id: Option<SourceId>) -> Res<()> {
+    let ids = match id {
+        Some(id) => vec![id],
+        None => engine
+            .store()
+            .list_sources()?
+            .into_iter()
+            .filter(|s| s.enabled)
+            .map(|s| s.id)
+            .collect(),
+    };
+    engine.inner().poll(Some(ids)).await?;
+    Ok(())
+}
+
+#[tauri::command]
+async fn import_opml(app: AppHandle, engine: Engine_<'_>, path: PathBuf) -> Res<ImportSummary> {
+    let events = crate::UiEvents(app);
+    let summary = transfer::import_opml(&engine, &path, |done, total| {
+        events.emit(EngineEvent::PollProgress(outpost_engine::PollProgress {
+            done: done as u32,
+            total: total as u32,
+            current: Some("Importing OPML".into()),
+            ..Default::default()
+        }))
+    })?;
+    Ok(summary)
+}
+
+#[tauri::command]
+async fn export_opml(engine: Engine_<'_>, path: PathBuf) -> Res<()> {
+    let opml = transfer::export_opml(&engine)?;
+    Ok(transfer::write_new(&path, opml.as_bytes(), true)?)
+}
+
+#[tauri::command]
+async fn get_settings(engine: Engine_<'_>) -> Res<Settings> {
+    Ok(engine.settings()?)
+}
+
+#[tauri::command]
+async fn save_settings(engine: Engine_<'_>, settings: Settings) -> Res<()> {
+    Ok(engine.save_settings(&settings)?)
+}
+
+#[tauri::command]
+async fn set_polling_paused(app: AppHandle, engine: Engine_<'_>, paused: bool) -> Res<()> {
+    engine.set_paused(paused);
+    crate::tray::refresh(&app);
+    app.emit("sources:changed", ()).ok();
+    Ok(())
+}
+
+#[tauri::command]
+async fn backup(engine: Engine_<'_>, path: PathBuf) -> Res<()> {
+    Ok(api::backup(&engine, &path)?)
+}
+
+#[tauri::command]
+async fn export_alerts(engine: Engine_<'_>, req: ExportRequest) -> Res<ExportSummary> {
+    Ok(outpost_engine::export::export_alerts(&engine, &req)?)
 }

@@ -37,5 +37,6 @@ pub mod model;
 pub mod normalize;
 pub mod policy;
 pub mod query;
+pub mod story;
 
 pub use model::*;

@@ -1,21 +1,711 @@
-//! Payloads the UI receives. They derive `TS`; the bindings test in
-//! `src-tauri` regenerates `ui/src/lib/bindings.ts` from them.
+//! The payloads the UI sends and receives, and the use cases behind each
+//! Tauri command. Every type here derives `TS`; `typescript_bindings()`
+//! renders them into `ui/src/lib/bindings.ts`, and the `bindings` test fails
+//! when that file is stale (`UPDATE_BINDINGS=1 cargo test -p outpost-engine
+//! --test bindings` rewrites it).
 
 use std::path::Path;
 
-use serde::Serialize;
+use outpost_core::matcher::Document;
+use outpost_core::query::Query;
+use outpost_core::{
+    AlertId, AlertState, ArticleId, Field, SearchOrder, Severity, SourceId, SourceKind, Span,
+    WatchlistId,
+};
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// What the app shows about itself in the status bar.
+use crate::engine::{Engine, NewSourceRequest, PollProgress};
+use crate::error::{EngineError, Result};
+use crate::notify::NotificationStatus;
+use crate::settings::{Settings, Theme};
+
+/// What every failing command rejects with.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ApiError {
+    pub code: String,
+    pub message: String,
+}
+
+impl From<EngineError> for ApiError {
+    fn from(e: EngineError) -> Self {
+        Self {
+            code: e.code().to_string(),
+            message: e.to_string(),
+        }
+    }
+}
+
+impl From<outpost_store::StoreError> for ApiError {
+    fn from(e: outpost_store::StoreError) -> Self {
+        EngineError::from(e).into()
+    }
+}
+
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct AppInfo {
     pub version: String,
     pub db_path: String,
+    pub data_dir: String,
+    pub sources: u64,
+    pub articles: u64,
+    pub watchlists: u64,
+    pub alerts: u64,
+    pub unread: u64,
+    pub notifications: NotificationStatus,
+    pub polling_paused: bool,
 }
 
-pub fn app_info(db_path: &Path) -> AppInfo {
-    AppInfo {
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(rename = "Source")]
+pub struct SourceView {
+    pub id: SourceId,
+    pub kind: SourceKind,
+    pub url: String,
+    pub name: String,
+    pub enabled: bool,
+    pub disabled_reason: Option<String>,
+    pub interval_secs: u32,
+    pub lang: Option<String>,
+    pub country: Option<String>,
+    pub folder: Option<String>,
+    pub tags: Vec<String>,
+    pub last_fetch_at: Option<String>,
+    pub last_success_at: Option<String>,
+    pub last_error: Option<String>,
+    pub consecutive_failures: u32,
+    pub next_fetch_at: Option<String>,
+    pub items_seen: u64,
+    pub avg_latency_ms: Option<u32>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct NewSourceInput {
+    pub url: String,
+    pub name: Option<String>,
+    pub interval_secs: Option<u32>,
+    pub lang: Option<String>,
+    pub folder: Option<String>,
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, TS)]
+pub struct ImportSummary {
+    pub added: u32,
+    pub skipped: u32,
+    pub errors: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(rename = "Watchlist")]
+pub struct WatchlistView {
+    pub id: WatchlistId,
+    pub name: String,
+    pub query: String,
+    pub severity: Severity,
+    pub notify: bool,
+    pub scope_sources: Vec<SourceId>,
+    pub scope_langs: Vec<String>,
+    pub color: String,
+    pub alert_count: u64,
+    pub unread_count: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct WatchlistInput {
+    pub name: String,
+    pub query: String,
+    pub severity: Severity,
+    pub notify: bool,
+    pub scope_sources: Vec<SourceId>,
+    pub scope_langs: Vec<String>,
+    pub color: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct QueryCheck {
+    pub ok: bool,
+    pub canonical: Option<String>,
+    pub column: Option<u32>,
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PreviewHit {
+    pub article_id: ArticleId,
+    pub title: String,
+    pub source_name: String,
+    pub published: Option<String>,
+    pub spans: Vec<Span>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[ts(rename = "AlertFilter")]
+pub struct AlertFilterInput {
+    pub watchlist_id: Option<WatchlistId>,
+    pub severity: Option<Severity>,
+    pub state: Option<AlertState>,
+    pub source_id: Option<SourceId>,
+    pub lang: Option<String>,
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(rename = "AlertRow")]
+pub struct AlertView {
+    pub id: AlertId,
+    pub watchlist_id: WatchlistId,
+    pub watchlist_name: String,
+    pub severity: Severity,
+    pub color: String,
+    pub article_id: ArticleId,
+    pub title: String,
+    pub url: Option<String>,
+    pub source_name: String,
+    pub lang: Option<String>,
+    pub published: Option<String>,
+    pub created_at: String,
+    pub state: AlertState,
+    pub story_id: Option<i64>,
+    pub story_sources: u32,
+    pub note: Option<String>,
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ArticleView {
+    pub id: ArticleId,
+    pub title: String,
+    pub url: Option<String>,
+    pub source_name: String,
+    pub lang: Option<String>,
+    pub published: Option<String>,
+    pub fetched_at: String,
+    pub summary: String,
+    /// Sanitised HTML; images carry `data-src` instead of `src` until the
+    /// analyst loads them.
+    pub content_html: String,
+    pub authors: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct StoryMember {
+    pub article_id: ArticleId,
+    pub title: String,
+    pub source_name: String,
+    pub url: Option<String>,
+    pub lang: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AlertDetail {
+    pub alert: AlertView,
+    pub article: ArticleView,
+    pub query: String,
+    pub spans: Vec<Span>,
+    pub story: Vec<StoryMember>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct SearchRequest {
+    pub text: String,
+    pub source_id: Option<SourceId>,
+    pub lang: Option<String>,
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub limit: u32,
+    pub order: SearchOrder,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(rename = "SearchHit")]
+pub struct SearchHitView {
+    pub article_id: ArticleId,
+    pub title: String,
+    pub source_name: String,
+    pub url: Option<String>,
+    pub published: Option<String>,
+    pub lang: Option<String>,
+    /// HTML: only `<mark>` tags, everything else escaped.
+    pub snippet: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    Csv,
+    Json,
+    Md,
+    Html,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ExportRequest {
+    pub format: ExportFormat,
+    pub path: String,
+    /// `null`: all saved alerts.
+    pub alert_ids: Option<Vec<AlertId>>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ExportSummary {
+    pub count: u32,
+    pub path: String,
+}
+
+/// Every type the UI sees, in declaration order.
+pub fn typescript_bindings() -> String {
+    let cfg = ts_rs::Config::new().with_large_int("number");
+    let decls = [
+        Severity::decl(&cfg),
+        AlertState::decl(&cfg),
+        Field::decl(&cfg),
+        Span::decl(&cfg),
+        ApiError::decl(&cfg),
+        NotificationStatus::decl(&cfg),
+        AppInfo::decl(&cfg),
+        SourceKind::decl(&cfg),
+        SourceView::decl(&cfg),
+        NewSourceInput::decl(&cfg),
+        ImportSummary::decl(&cfg),
+        WatchlistView::decl(&cfg),
+        WatchlistInput::decl(&cfg),
+        QueryCheck::decl(&cfg),
+        PreviewHit::decl(&cfg),
+        AlertFilterInput::decl(&cfg),
+        AlertView::decl(&cfg),
+        ArticleView::decl(&cfg),
+        StoryMember::decl(&cfg),
+        AlertDetail::decl(&cfg),
+        SearchOrder::decl(&cfg),
+        SearchRequest::decl(&cfg),
+        SearchHitView::decl(&cfg),
+        Theme::decl(&cfg),
+        Settings::decl(&cfg),
+        PollProgress::decl(&cfg),
+        ExportFormat::decl(&cfg),
+        ExportRequest::decl(&cfg),
+        ExportSummary::decl(&cfg),
+    ];
+    let mut out = String::from(
+        "// Generated from the Rust types in outpost-engine (src/api.rs) by\n\
+         // `UPDATE_BINDINGS=1 cargo test -p outpost-engine --test bindings`. Do not edit.\n\n",
+    );
+    for d in decls {
+        out.push_str("export ");
+        out.push_str(&d);
+        out.push_str("\n\n");
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+// ----- use cases ------------------------------------------------------------
+
+fn rfc3339(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn parse_time(s: &Option<String>, what: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+    match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => chrono::DateTime::parse_from_rfc3339(s)
+            .map(|t| Some(t.with_timezone(&chrono::Utc)))
+            .or_else(|_| {
+                chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    .map(|d| Some(d.and_hms_opt(0, 0, 0).expect("midnight").and_utc()))
+            })
+            .map_err(|_| {
+                EngineError::invalid(format!("{what} '{s}' is not a date like 2026-11-26"))
+            }),
+    }
+}
+
+pub const DEFAULT_COLOR: &str = "#64748b";
+
+pub fn app_info(engine: &Engine) -> Result<AppInfo> {
+    let stats = engine.store().stats()?;
+    Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION").to_string(),
-        db_path: db_path.display().to_string(),
+        db_path: engine.db_path().display().to_string(),
+        data_dir: engine
+            .db_path()
+            .parent()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default(),
+        sources: stats.sources,
+        articles: stats.articles,
+        watchlists: stats.watchlists,
+        alerts: stats.alerts,
+        unread: stats.unread,
+        notifications: engine.notification_status(),
+        polling_paused: engine.is_paused(),
+    })
+}
+
+pub fn source_view(s: outpost_core::Source) -> SourceView {
+    SourceView {
+        id: s.id,
+        kind: s.kind,
+        url: s.url,
+        name: s.name,
+        enabled: s.enabled,
+        disabled_reason: s.disabled_reason,
+        interval_secs: s.interval_secs,
+        lang: s.lang,
+        country: s.country,
+        folder: s.folder,
+        tags: s.tags,
+        last_fetch_at: s.health.last_fetch_at.map(rfc3339),
+        last_success_at: s.health.last_success_at.map(rfc3339),
+        last_error: s.health.last_error,
+        consecutive_failures: s.health.consecutive_failures,
+        next_fetch_at: s.health.next_fetch_at.map(rfc3339),
+        items_seen: s.health.items_seen,
+        avg_latency_ms: s.health.avg_latency_ms,
+    }
+}
+
+pub fn list_sources(engine: &Engine) -> Result<Vec<SourceView>> {
+    Ok(engine
+        .store()
+        .list_sources()?
+        .into_iter()
+        .map(source_view)
+        .collect())
+}
+
+pub async fn add_source(engine: &Engine, input: NewSourceInput) -> Result<SourceView> {
+    let s = engine
+        .add_source(NewSourceRequest {
+            url: input.url,
+            name: input.name,
+            interval_secs: input.interval_secs,
+            lang: input.lang,
+            folder: input.folder,
+            tags: input.tags,
+        })
+        .await?;
+    Ok(source_view(s))
+}
+
+pub fn list_watchlists(engine: &Engine) -> Result<Vec<WatchlistView>> {
+    let store = engine.store();
+    let unread: std::collections::HashMap<WatchlistId, u64> =
+        store.unread_counts()?.into_iter().collect();
+    let totals: std::collections::HashMap<WatchlistId, u64> =
+        store.alert_counts()?.into_iter().collect();
+    Ok(store
+        .list_watchlists()?
+        .into_iter()
+        .map(|w| WatchlistView {
+            alert_count: totals.get(&w.id).copied().unwrap_or(0),
+            unread_count: unread.get(&w.id).copied().unwrap_or(0),
+            id: w.id,
+            name: w.name,
+            query: w.query,
+            severity: w.severity,
+            notify: w.notify,
+            scope_sources: w.scope_sources,
+            scope_langs: w.scope_langs,
+            color: w.color.unwrap_or_else(|| DEFAULT_COLOR.to_string()),
+        })
+        .collect())
+}
+
+pub fn check_query(query: &str) -> QueryCheck {
+    match Query::parse(query) {
+        Ok(q) => QueryCheck {
+            ok: true,
+            canonical: Some(q.to_string()),
+            column: None,
+            message: None,
+        },
+        Err(e) => QueryCheck {
+            ok: false,
+            canonical: None,
+            column: Some(e.column as u32),
+            message: Some(e.message.clone()),
+        },
+    }
+}
+
+/// Runs a draft query over the most recent archive articles (newest first)
+/// and returns up to `limit` matches with their spans.
+pub fn preview_query(engine: &Engine, query: &str, limit: u32) -> Result<Vec<PreviewHit>> {
+    let q = Query::parse(query)?;
+    let store = engine.store();
+    let mut hits = Vec::new();
+    let mut before: Option<ArticleId> = None;
+    const PAGE: u32 = 500;
+    const MAX_SCANNED: usize = 20_000;
+    let mut scanned = 0;
+    while hits.len() < limit as usize && scanned < MAX_SCANNED {
+        let page = store.articles_before(before, PAGE)?;
+        if page.is_empty() {
+            break;
+        }
+        scanned += page.len();
+        before = page.last().map(|a| a.id);
+        for a in page {
+            let body = if a.text.trim().is_empty() {
+                &a.summary
+            } else {
+                &a.text
+            };
+            let source = a
+                .sources
+                .first()
+                .map(|s| s.name.clone())
+                .unwrap_or_default();
+            let doc = Document {
+                title: &a.title,
+                body,
+                lang: a.lang.as_deref(),
+                source: Some(&source),
+            };
+            if let Some(spans) = q.matches(&doc) {
+                hits.push(PreviewHit {
+                    article_id: a.id,
+                    title: a.title.clone(),
+                    source_name: source,
+                    published: a.published.map(rfc3339),
+                    spans,
+                });
+                if hits.len() >= limit as usize {
+                    break;
+                }
+            }
+        }
+    }
+    Ok(hits)
+}
+
+/// Creates or edits a watchlist; with `backfill`, past archive matches become
+/// alerts too (without notifications: they are not news).
+pub fn save_watchlist(
+    engine: &Engine,
+    id: Option<WatchlistId>,
+    input: WatchlistInput,
+    backfill: bool,
+) -> Result<WatchlistView> {
+    if input.name.trim().is_empty() {
+        return Err(EngineError::invalid("a watchlist needs a name"));
+    }
+    let color = Some(input.color).filter(|c| !c.trim().is_empty());
+    let w = match id {
+        None => engine.add_watchlist(&outpost_core::NewWatchlist {
+            name: input.name.trim().to_string(),
+            query: input.query,
+            severity: input.severity,
+            notify: input.notify,
+            scope_sources: input.scope_sources,
+            scope_langs: input.scope_langs,
+            color,
+        })?,
+        Some(id) => engine.update_watchlist(
+            id,
+            &outpost_core::WatchlistPatch {
+                name: Some(input.name.trim().to_string()),
+                query: Some(input.query),
+                severity: Some(input.severity),
+                notify: Some(input.notify),
+                enabled: None,
+                scope_sources: Some(input.scope_sources),
+                scope_langs: Some(input.scope_langs),
+                color: Some(color),
+            },
+        )?,
+    };
+    if backfill {
+        engine.backfill(w.id)?;
+    }
+    list_watchlists(engine)?
+        .into_iter()
+        .find(|v| v.id == w.id)
+        .ok_or(EngineError::Store(outpost_store::StoreError::NotFound {
+            what: "watchlist",
+            id: w.id,
+        }))
+}
+
+pub fn alert_view(a: outpost_core::AlertRow) -> AlertView {
+    AlertView {
+        id: a.id,
+        watchlist_id: a.watchlist_id,
+        watchlist_name: a.watchlist_name,
+        severity: a.severity,
+        color: a.color.unwrap_or_else(|| DEFAULT_COLOR.to_string()),
+        article_id: a.article_id,
+        title: a.title,
+        url: a.url,
+        source_name: a.source_name.unwrap_or_default(),
+        lang: a.lang,
+        published: a.published.map(rfc3339),
+        created_at: rfc3339(a.created_at),
+        state: a.state,
+        story_id: a.story_id,
+        story_sources: a.story_sources,
+        note: a.note,
+        tags: a.tags,
+    }
+}
+
+pub fn list_alerts(engine: &Engine, f: AlertFilterInput) -> Result<Vec<AlertView>> {
+    let filter = outpost_core::AlertFilter {
+        watchlist: f.watchlist_id,
+        state: f.state,
+        severity: f.severity,
+        source: f.source_id,
+        lang: f.lang.filter(|l| !l.is_empty()),
+        since: parse_time(&f.since, "since")?,
+        until: parse_time(&f.until, "until")?,
+        limit: if f.limit == 0 { 200 } else { f.limit },
+        offset: f.offset,
+    };
+    Ok(engine
+        .store()
+        .list_alerts(&filter)?
+        .into_iter()
+        .map(alert_view)
+        .collect())
+}
+
+pub fn article_view(a: &outpost_core::Article) -> ArticleView {
+    ArticleView {
+        id: a.id,
+        title: a.title.clone(),
+        url: a.url.clone(),
+        source_name: a
+            .sources
+            .first()
+            .map(|s| s.name.clone())
+            .unwrap_or_default(),
+        lang: a.lang.clone(),
+        published: a.published.map(rfc3339),
+        fetched_at: rfc3339(a.fetched_at),
+        summary: a.summary.clone(),
+        content_html: defer_images(&a.content_html),
+        authors: a.authors.clone(),
+    }
+}
+
+pub fn get_article(engine: &Engine, id: ArticleId) -> Result<ArticleView> {
+    Ok(article_view(&engine.store().get_article(id)?))
+}
+
+pub fn get_alert(engine: &Engine, id: AlertId) -> Result<AlertDetail> {
+    let store = engine.store();
+    let row = store.get_alert(id)?;
+    let article = store.get_article(row.article_id)?;
+    let query = store.get_watchlist(row.watchlist_id)?.query;
+    let story = match row.story_id {
+        Some(sid) => store
+            .story_articles(sid)?
+            .into_iter()
+            .map(|a| StoryMember {
+                article_id: a.id,
+                source_name: a
+                    .sources
+                    .first()
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default(),
+                title: a.title,
+                url: a.url,
+                lang: a.lang,
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let spans = row.spans.clone();
+    Ok(AlertDetail {
+        alert: alert_view(row),
+        article: article_view(&article),
+        query,
+        spans,
+        story,
+    })
+}
+
+pub fn set_alert_state(engine: &Engine, id: AlertId, state: AlertState) -> Result<()> {
+    Ok(engine.store().set_alert_state(id, state, Engine::now())?)
+}
+
+pub fn search(engine: &Engine, req: SearchRequest) -> Result<Vec<SearchHitView>> {
+    let q = outpost_core::SearchQuery {
+        text: req.text,
+        sources: req.source_id.into_iter().collect(),
+        langs: req.lang.into_iter().filter(|l| !l.is_empty()).collect(),
+        since: parse_time(&req.since, "since")?,
+        until: parse_time(&req.until, "until")?,
+        limit: if req.limit == 0 { 50 } else { req.limit },
+        offset: 0,
+        order: req.order,
+    };
+    Ok(engine
+        .store()
+        .search(&q)?
+        .into_iter()
+        .map(|h| SearchHitView {
+            article_id: h.article_id,
+            title: h.title,
+            source_name: h.source_name.unwrap_or_default(),
+            url: h.url,
+            published: h.published.map(rfc3339),
+            lang: h.lang,
+            snippet: h.snippet,
+        })
+        .collect())
+}
+
+pub fn backup(engine: &Engine, path: &Path) -> Result<()> {
+    Ok(engine.store().backup_to(path)?)
+}
+
+/// Swaps `src` for `data-src` on every image (and drops `srcset`), so the
+/// reader shows no remote image until the analyst asks: a remote image
+/// tells its host the analyst's address and that the article was read.
+pub fn defer_images(html: &str) -> String {
+    use lol_html::{RewriteStrSettings, element, rewrite_str};
+    let settings = RewriteStrSettings::new().append_element_content_handler(element!(
+        "img[src], img[srcset], source[srcset]",
+        |el| {
+            if let Some(src) = el.get_attribute("src") {
+                el.remove_attribute("src");
+                el.set_attribute("data-src", &src)?;
+            }
+            el.remove_attribute("srcset");
+            Ok(())
+        }
+    ));
+    rewrite_str(html, settings).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn images_are_deferred() {
+        let out = defer_images(
+            r#"<p>Hi</p><img src="https://cdn.example/a.jpg" alt="a" srcset="https://cdn.example/b.jpg 2x">"#,
+        );
+        assert_eq!(
+            out,
+            r#"<p>Hi</p><img alt="a" data-src="https://cdn.example/a.jpg">"#
+        );
+    }
+
+    #[test]
+    fn query_check_reports_the_column() {
+        let bad = check_query(r#"border AND ("Tajik"#);
+        assert!(!bad.ok);
+        assert!(bad.column.is_some());
+        let good = check_query("border");
+        assert!(good.ok && good.canonical.is_some());
     }
 }

@@ -5,5 +5,19 @@
 //! the ingest pipeline, the scheduler, alerting and export.
 
 pub mod api;
+pub mod defaults;
+mod engine;
+pub mod error;
+pub mod evidence;
+pub mod export;
 pub mod logging;
+pub mod notify;
 pub mod paths;
+pub mod settings;
+pub mod transfer;
+
+pub use engine::{
+    DEFAULT_INTERVAL_SECS, Engine, EngineEvent, EngineOptions, EventSink, NewSourceRequest,
+    NoEvents, PollProgress, PollSummary, USER_AGENT,
+};
+pub use error::{EngineError, Result};

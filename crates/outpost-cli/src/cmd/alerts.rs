@@ -1,12 +1,99 @@
-//! `outpost alerts`.
+//! `outpost alerts`: list and triage.
 
 use std::process::ExitCode;
 
-use super::Ctx;
+use clap::Subcommand;
+use outpost_core::{AlertFilter, AlertState};
+
+use super::{Ctx, print_json, short_time};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
 
-pub fn run(_ctx: &Ctx, _args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("'alerts' is not available in this build yet")
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List alerts, newest first
+    List {
+        #[arg(long)]
+        json: bool,
+        #[arg(long)]
+        watchlist: Option<i64>,
+        /// new, read, saved or dismissed
+        #[arg(long)]
+        state: Option<AlertState>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Set an alert's triage state
+    Mark {
+        id: i64,
+        /// read, saved or dismissed (or new)
+        #[arg(long)]
+        state: AlertState,
+    },
+    /// Set an alert's note
+    Note { id: i64, text: String },
+    /// Tag an alert
+    Tag { id: i64, tag: String },
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
+    let engine = ctx.quiet_engine()?;
+    match args.command {
+        Command::List {
+            json,
+            watchlist,
+            state,
+            limit,
+        } => {
+            let filter = AlertFilter {
+                watchlist,
+                state,
+                limit,
+                ..AlertFilter::default()
+            };
+            let alerts = engine.store().list_alerts(&filter)?;
+            if json {
+                print_json(&alerts)?;
+            } else if alerts.is_empty() {
+                println!("No alerts.");
+            } else {
+                for a in alerts {
+                    let sources = if a.story_sources > 1 {
+                        format!(" · {} sources", a.story_sources)
+                    } else {
+                        String::new()
+                    };
+                    println!(
+                        "{:>5}  {:<9}  {:<8}  {}  [{}] {}{}\n       {} — {}",
+                        a.id,
+                        a.state,
+                        a.severity,
+                        short_time(Some(a.created_at)),
+                        a.watchlist_name,
+                        a.title,
+                        sources,
+                        a.source_name.unwrap_or_default(),
+                        a.url.unwrap_or_default()
+                    );
+                }
+            }
+        }
+        Command::Mark { id, state } => {
+            outpost_engine::api::set_alert_state(&engine, id, state)?;
+            println!("alert {id} is now {state}");
+        }
+        Command::Note { id, text } => {
+            engine.store().set_alert_note(id, &text)?;
+            println!("noted alert {id}");
+        }
+        Command::Tag { id, tag } => {
+            engine.store().add_alert_tag(id, &tag)?;
+            println!("tagged alert {id} with '{tag}'");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,12 +1,95 @@
-//! `outpost poll`.
+//! `outpost poll`: fetch due sources, store, match, alert, notify.
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
-use super::Ctx;
+use outpost_engine::{EngineEvent, EventSink, PollSummary};
+
+use super::{Ctx, ProgressLine, runtime};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Poll every due source once, print a summary and exit
+    #[arg(long)]
+    once: bool,
+    /// Do not send desktop notifications (alerts are still stored)
+    #[arg(long)]
+    no_notify: bool,
+    /// Print the summary as JSON (with --once)
+    #[arg(long)]
+    json: bool,
+}
 
-pub fn run(_ctx: &Ctx, _args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("'poll' is not available in this build yet")
+struct Progress(ProgressLine);
+
+impl EventSink for Progress {
+    fn emit(&self, event: EngineEvent) {
+        if let EngineEvent::PollProgress(p) = event {
+            self.0
+                .update(u64::from(p.done), u64::from(p.total), p.current.as_deref());
+        }
+    }
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
+    let progress = Arc::new(Progress(ProgressLine::new("polling")));
+    let engine = ctx.engine(!args.no_notify, progress.clone())?;
+    let rt = runtime()?;
+    if args.once {
+        let summary = rt.block_on(engine.poll(None))?;
+        progress.0.finish();
+        if args.json {
+            super::print_json(&summary)?;
+        } else {
+            print_summary(&summary);
+        }
+        if let Some(reason) = (!args.no_notify && summary.notifications == 0 && summary.alerts > 0)
+            .then(|| engine.notification_status().reason)
+            .flatten()
+        {
+            eprintln!("note: {reason}");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprintln!(
+        "polling {} until interrupted (Ctrl-C)",
+        ctx.db_path.display()
+    );
+    rt.block_on(engine.run_scheduler(shutdown_signal()));
+    progress.0.finish();
+    eprintln!("stopped; everything fetched is stored");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_summary(s: &PollSummary) {
+    println!(
+        "polled {} sources: {} ok, {} not modified, {} failed; {} new articles, {} updated; {} alerts, {} notifications",
+        s.sources,
+        s.ok,
+        s.not_modified,
+        s.failed,
+        s.new_articles,
+        s.updated_articles,
+        s.alerts,
+        s.notifications
+    );
+    for e in &s.errors {
+        eprintln!("  failed: {e}");
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM; the scheduler finishes the cycle's
+/// writes (each source's ingest is one transaction) before returning.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
 }

@@ -1,12 +1,174 @@
-//! `outpost sources`.
+//! `outpost sources`: add, list, import, export, enable, disable, remove.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::Ctx;
+use clap::Subcommand;
+use outpost_engine::{NewSourceRequest, transfer};
+
+use super::{Ctx, ProgressLine, parse_interval, print_json, runtime, short_time};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
 
-pub fn run(_ctx: &Ctx, _args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("'sources' is not available in this build yet")
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Add a feed by its URL or by a site URL (the feed is discovered)
+    Add {
+        url: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// How often to poll: 15m, 1h, 90s
+        #[arg(long, value_parser = parse_interval)]
+        interval: Option<u32>,
+        /// Language code of the source: en, ru, tg, fa, ps, uz
+        #[arg(long)]
+        lang: Option<String>,
+        #[arg(long)]
+        folder: Option<String>,
+        /// A tag; repeat for several
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+    },
+    /// List sources with their health
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import sources from an OPML file (folders are kept)
+    Import { file: PathBuf },
+    /// Export sources as OPML (to stdout without --out)
+    Export {
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Replace an existing file
+        #[arg(long)]
+        force: bool,
+    },
+    /// Remove a source; its alerted and saved articles stay
+    Remove { id: i64 },
+    /// Resume polling a source
+    Enable { id: i64 },
+    /// Stop polling a source
+    Disable { id: i64 },
+    /// Load the default regional source pack
+    Defaults,
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
+    let engine = ctx.quiet_engine()?;
+    match args.command {
+        Command::Add {
+            url,
+            name,
+            interval,
+            lang,
+            folder,
+            tags,
+        } => {
+            let req = NewSourceRequest {
+                url,
+                name,
+                interval_secs: interval,
+                lang,
+                folder,
+                tags,
+            };
+            let source = runtime()?.block_on(engine.add_source(req))?;
+            println!(
+                "added source {}: {} <{}>",
+                source.id, source.name, source.url
+            );
+        }
+        Command::List { json } => {
+            let sources = engine.store().list_sources()?;
+            if json {
+                print_json(&sources)?;
+            } else if sources.is_empty() {
+                println!("No sources yet. Add one with: outpost sources add URL");
+            } else {
+                println!(
+                    "{:>4}  {:<3}  {:<28}  {:<16}  {:<16}  {:>6}  {}",
+                    "id", "on", "name", "last success", "next fetch", "items", "last error"
+                );
+                for s in sources {
+                    let name: String = s.name.chars().take(28).collect();
+                    let error = s
+                        .disabled_reason
+                        .clone()
+                        .or(s.health.last_error.clone())
+                        .unwrap_or_default();
+                    println!(
+                        "{:>4}  {:<3}  {:<28}  {:<16}  {:<16}  {:>6}  {}",
+                        s.id,
+                        if s.enabled { "yes" } else { "no" },
+                        name,
+                        short_time(s.health.last_success_at),
+                        short_time(s.health.next_fetch_at),
+                        s.health.items_seen,
+                        error
+                    );
+                }
+            }
+        }
+        Command::Import { file } => {
+            let progress = ProgressLine::new("importing");
+            let summary = transfer::import_opml(&engine, &file, |done, total| {
+                progress.update(done as u64, total as u64, None)
+            })?;
+            progress.finish();
+            println!(
+                "imported {} sources, skipped {} already present",
+                summary.added, summary.skipped
+            );
+            for e in &summary.errors {
+                eprintln!("warning: {e}");
+            }
+        }
+        Command::Export { out, force } => {
+            let opml = transfer::export_opml(&engine)?;
+            match out {
+                Some(path) => {
+                    transfer::write_new(&path, opml.as_bytes(), force)
+                        .map_err(|e| with_force_hint(e, force))?;
+                    eprintln!("wrote {}", path.display());
+                }
+                None => print!("{opml}"),
+            }
+        }
+        Command::Remove { id } => {
+            let removed = engine
+                .store()
+                .remove_source(id, outpost_engine::Engine::now())?;
+            println!("removed source {id} ({removed} articles no longer needed were deleted)");
+        }
+        Command::Enable { id } => {
+            engine.store().set_source_enabled(id, true, None)?;
+            println!("source {id} enabled");
+        }
+        Command::Disable { id } => {
+            engine
+                .store()
+                .set_source_enabled(id, false, Some("disabled by the analyst"))?;
+            println!("source {id} disabled");
+        }
+        Command::Defaults => {
+            let added = engine.add_default_sources()?;
+            println!("added {added} default sources");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// An existing output file: say how to replace it.
+pub fn with_force_hint(e: outpost_engine::EngineError, force: bool) -> anyhow::Error {
+    match e {
+        outpost_engine::EngineError::FileExists { path } if !force => {
+            anyhow::anyhow!("{path} already exists; pass --force to replace it")
+        }
+        other => other.into(),
+    }
 }

@@ -1,12 +1,190 @@
-//! `outpost watchlists`.
+//! `outpost watchlists`: add, list, edit, remove, export, import.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::Ctx;
+use clap::Subcommand;
+use outpost_core::{NewWatchlist, Severity, WatchlistPatch};
+use outpost_engine::transfer;
+
+use super::{Ctx, print_json};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
 
-pub fn run(_ctx: &Ctx, _args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("'watchlists' is not available in this build yet")
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum OnOff {
+    On,
+    Off,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Add a watchlist
+    Add {
+        #[arg(long)]
+        name: String,
+        /// The query, e.g. '"Tajik-Afghan border" OR (Tajik* NEAR/3 Afghan*)'
+        #[arg(long)]
+        query: String,
+        #[arg(long, default_value = "medium")]
+        severity: Severity,
+        #[arg(long, value_enum, default_value = "on")]
+        notify: OnOff,
+        /// Only articles in this language; repeat for several
+        #[arg(long = "lang")]
+        langs: Vec<String>,
+        /// Only articles from this source id; repeat for several
+        #[arg(long = "source")]
+        sources: Vec<i64>,
+        #[arg(long)]
+        color: Option<String>,
+        /// Also create alerts for matching articles already in the archive
+        #[arg(long)]
+        backfill: bool,
+    },
+    /// List watchlists
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a watchlist
+    Edit {
+        id: i64,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        query: Option<String>,
+        #[arg(long)]
+        severity: Option<Severity>,
+        #[arg(long, value_enum)]
+        notify: Option<OnOff>,
+        /// Turn matching off or on without deleting
+        #[arg(long, value_enum)]
+        enabled: Option<OnOff>,
+        #[arg(long)]
+        backfill: bool,
+    },
+    /// Remove a watchlist
+    Remove { id: i64 },
+    /// Write all watchlists to a shareable TOML file
+    Export {
+        file: PathBuf,
+        #[arg(long)]
+        force: bool,
+    },
+    /// Read watchlists from a file written by `export`
+    Import { file: PathBuf },
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
+    let engine = ctx.quiet_engine()?;
+    match args.command {
+        Command::Add {
+            name,
+            query,
+            severity,
+            notify,
+            langs,
+            sources,
+            color,
+            backfill,
+        } => {
+            let w = engine.add_watchlist(&NewWatchlist {
+                name,
+                query,
+                severity,
+                notify: notify == OnOff::On,
+                scope_sources: sources,
+                scope_langs: langs,
+                color,
+            })?;
+            println!("added watchlist {}: {}", w.id, w.name);
+            if backfill {
+                report_backfill(&engine, w.id)?;
+            }
+        }
+        Command::List { json } => {
+            let list = outpost_engine::api::list_watchlists(&engine)?;
+            if json {
+                print_json(&list)?;
+            } else if list.is_empty() {
+                println!(
+                    "No watchlists yet. Add one with: outpost watchlists add --name N --query Q"
+                );
+            } else {
+                for w in list {
+                    println!(
+                        "{:>4}  {:<8}  notify {:<3}  {:>5} alerts ({} new)  {}\n      {}",
+                        w.id,
+                        w.severity,
+                        if w.notify { "on" } else { "off" },
+                        w.alert_count,
+                        w.unread_count,
+                        w.name,
+                        w.query
+                    );
+                }
+            }
+        }
+        Command::Edit {
+            id,
+            name,
+            query,
+            severity,
+            notify,
+            enabled,
+            backfill,
+        } => {
+            let patch = WatchlistPatch {
+                name,
+                query,
+                severity,
+                notify: notify.map(|n| n == OnOff::On),
+                enabled: enabled.map(|n| n == OnOff::On),
+                ..WatchlistPatch::default()
+            };
+            let w = engine.update_watchlist(id, &patch)?;
+            println!("updated watchlist {}: {}", w.id, w.name);
+            if backfill {
+                report_backfill(&engine, w.id)?;
+            }
+        }
+        Command::Remove { id } => {
+            engine.remove_watchlist(id)?;
+            println!("removed watchlist {id}");
+        }
+        Command::Export { file, force } => {
+            let toml = transfer::export_watchlists(&engine)?;
+            transfer::write_new(&file, toml.as_bytes(), force)
+                .map_err(|e| super::sources::with_force_hint(e, force))?;
+            println!("wrote {}", file.display());
+        }
+        Command::Import { file } => {
+            let s = transfer::import_watchlists(&engine, &file)?;
+            println!(
+                "imported {} watchlists, skipped {} already present",
+                s.added, s.skipped
+            );
+            for e in &s.errors {
+                eprintln!("warning: {e}");
+            }
+            if !s.errors.is_empty() && s.added == 0 {
+                return Ok(ExitCode::from(1));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn report_backfill(engine: &outpost_engine::Engine, id: i64) -> anyhow::Result<()> {
+    let progress = super::ProgressLine::new("back-filling");
+    let added =
+        engine.backfill_with_progress(id, |done, total| progress.update(done, total, None))?;
+    progress.finish();
+    println!("back-filled {added} alerts from the archive");
+    Ok(())
 }

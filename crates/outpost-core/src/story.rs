@@ -1,0 +1,293 @@
+//! Story clustering: reports of the same event from different outlets — and
+//! different languages — within a time window become one story.
+//!
+//! Two signals, both computed from an article's title and lead:
+//! * a 64-bit SimHash over word pairs of the normalised text, which catches
+//!   near-duplicate wording (syndicated copies, light rewrites) within one
+//!   language;
+//! * "keys": the rare tokens that survive translation — numbers and proper
+//!   names, transliterated to ASCII (`Дарвоз` and `Darvoz` both give `darvo`)
+//!   and cut to a five-letter stem so that inflection (`Дарвозе`) still joins.
+//!
+//! Pure: callers pass the candidate stories and the time.
+
+use std::collections::BTreeSet;
+
+use chrono::Duration;
+
+use crate::model::{StoryId, Timestamp};
+use crate::normalize;
+
+/// Hamming distance at or below which two SimHashes are near-duplicates.
+pub const SIMHASH_MAX_DISTANCE: u32 = 10;
+/// Stories older than this (by their last article) take no new articles.
+pub fn default_window() -> Duration {
+    Duration::hours(48)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StorySignature {
+    pub simhash: u64,
+    /// Sorted, unique: numbers as ASCII digits, names as five-letter stems.
+    pub keys: Vec<String>,
+}
+
+impl StorySignature {
+    /// Keys joined by spaces, for storage.
+    pub fn keys_string(&self) -> String {
+        self.keys.join(" ")
+    }
+
+    pub fn from_parts(simhash: u64, keys: &str) -> Self {
+        Self {
+            simhash,
+            keys: keys.split_whitespace().map(str::to_string).collect(),
+        }
+    }
+}
+
+/// A recent story to compare against.
+#[derive(Debug, Clone)]
+pub struct StoryCandidate {
+    pub id: StoryId,
+    pub signature: StorySignature,
+    pub last_seen: Timestamp,
+}
+
+/// Computes an article's signature from its title and the start of its text.
+pub fn signature(title: &str, lead: &str) -> StorySignature {
+    let lead = truncate_chars(lead, 400);
+    let mut keys = BTreeSet::new();
+    let title_tokens = normalize::tokenize(title);
+    let lead_tokens = normalize::tokenize(lead);
+    collect_keys(title, &title_tokens, &mut keys);
+    collect_keys(lead, &lead_tokens, &mut keys);
+    let words: Vec<&str> = title_tokens
+        .iter()
+        .chain(lead_tokens.iter())
+        .map(|t| t.text.as_str())
+        .filter(|w| w.chars().count() > 2)
+        .collect();
+    StorySignature {
+        simhash: simhash(&words),
+        keys: keys.into_iter().collect(),
+    }
+}
+
+/// Picks the story an article belongs to, if any: the closest candidate seen
+/// within `window` before `at` that is a near-duplicate or shares enough keys.
+pub fn assign(
+    sig: &StorySignature,
+    at: Timestamp,
+    candidates: &[StoryCandidate],
+    window: Duration,
+) -> Option<StoryId> {
+    candidates
+        .iter()
+        .filter(|c| (at - c.last_seen).abs() <= window)
+        .filter_map(|c| similarity(sig, &c.signature).map(|s| (s, c)))
+        .max_by(|(a, ca), (b, cb)| a.total_cmp(b).then(ca.last_seen.cmp(&cb.last_seen)))
+        .map(|(_, c)| c.id)
+}
+
+/// A score in (0, 2] when the two signatures describe the same story.
+fn similarity(a: &StorySignature, b: &StorySignature) -> Option<f64> {
+    let distance = (a.simhash ^ b.simhash).count_ones();
+    let near_duplicate = distance <= SIMHASH_MAX_DISTANCE && a.simhash != 0;
+    let shared: Vec<&String> = a
+        .keys
+        .iter()
+        .filter(|k| b.keys.binary_search(k).is_ok())
+        .collect();
+    let names = shared.iter().filter(|k| !is_number(k)).count();
+    let numbers = shared.len() - names;
+    let union = a.keys.len() + b.keys.len() - shared.len();
+    let jaccard = if union == 0 {
+        0.0
+    } else {
+        shared.len() as f64 / union as f64
+    };
+    // Names and numbers survive translation; require two of them, at least
+    // one a name, so "5 killed" alone never merges unrelated events.
+    let keys_agree = names >= 1 && names + numbers >= 2 && jaccard >= 0.25;
+    if near_duplicate {
+        Some(1.0 + (1.0 - distance as f64 / 64.0))
+    } else if keys_agree {
+        Some(jaccard)
+    } else {
+        None
+    }
+}
+
+fn is_number(k: &str) -> bool {
+    k.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn collect_keys(original: &str, tokens: &[normalize::Token], keys: &mut BTreeSet<String>) {
+    for (i, token) in tokens.iter().enumerate() {
+        let raw = &original[token.start..token.end];
+        if let Some(n) = ascii_number(raw) {
+            // Years and single digits are too common to identify an event.
+            let year = n.len() == 4 && (n.starts_with("19") || n.starts_with("20"));
+            if !year && n.len() > 1 || n.parse::<u32>().is_ok_and(|v| (2..=9).contains(&v)) {
+                keys.insert(n);
+            }
+            continue;
+        }
+        // A name: capitalised in the original and not the first word.
+        let capitalised = raw.chars().next().is_some_and(char::is_uppercase);
+        if i == 0 || !capitalised || raw.chars().count() < 4 {
+            continue;
+        }
+        let ascii = deunicode::deunicode(raw).to_ascii_lowercase();
+        let stem: String = ascii
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(5)
+            .collect();
+        if stem.len() >= 4 {
+            keys.insert(stem);
+        }
+    }
+}
+
+/// Digits in any script (Latin, Arabic-Indic, Persian) as ASCII digits.
+fn ascii_number(raw: &str) -> Option<String> {
+    let mut out = String::new();
+    for c in raw.chars() {
+        let d = match c {
+            '0'..='9' => c as u32 - '0' as u32,
+            '\u{0660}'..='\u{0669}' => c as u32 - 0x0660,
+            '\u{06F0}'..='\u{06F9}' => c as u32 - 0x06F0,
+            _ => return None,
+        };
+        out.push(char::from_digit(d, 10)?);
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+fn simhash(words: &[&str]) -> u64 {
+    if words.len() < 2 {
+        return words.first().map_or(0, |w| fnv1a(w.as_bytes()));
+    }
+    let mut weights = [0i32; 64];
+    for pair in words.windows(2) {
+        let h = fnv1a(pair[0].as_bytes()) ^ fnv1a(pair[1].as_bytes()).rotate_left(17);
+        for (bit, w) in weights.iter_mut().enumerate() {
+            *w += if h >> bit & 1 == 1 { 1 } else { -1 };
+        }
+    }
+    weights.iter().enumerate().fold(
+        0u64,
+        |acc, (bit, w)| if *w > 0 { acc | 1 << bit } else { acc },
+    )
+}
+
+/// FNV-1a: stable across platforms and compiler versions, which matters
+/// because signatures are stored in the archive.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+fn truncate_chars(s: &str, n: usize) -> &str {
+    s.char_indices().nth(n).map_or(s, |(i, _)| &s[..i])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    fn at(h: i64) -> Timestamp {
+        Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap() + Duration::hours(h)
+    }
+
+    fn story(id: StoryId, title: &str, lead: &str, h: i64) -> StoryCandidate {
+        StoryCandidate {
+            id,
+            signature: signature(title, lead),
+            last_seen: at(h),
+        }
+    }
+
+    #[test]
+    fn syndicated_copies_join_by_simhash() {
+        let a = signature(
+            "Gunmen kill five Chinese workers near Tajik-Afghan border",
+            "Five Chinese nationals working at a gold mine were killed on Sunday.",
+        );
+        let stories = [story(
+            1,
+            "Gunmen kill five Chinese workers near Tajik-Afghan border",
+            "Five Chinese nationals working at a gold mine were killed on Sunday night.",
+            0,
+        )];
+        assert_eq!(assign(&a, at(3), &stories, default_window()), Some(1));
+    }
+
+    #[test]
+    fn english_and_russian_reports_join_by_names_and_numbers() {
+        let ru = signature(
+            "Боевики убили 5 китайских рабочих у таджикско-афганской границы",
+            "Нападение произошло в районе Дарвоз Горно-Бадахшанской автономной области.",
+        );
+        let en = story(
+            7,
+            "Gunmen kill 5 Chinese workers near Tajik-Afghan border",
+            "The attack happened in Darvoz district of Gorno-Badakhshan.",
+            1,
+        );
+        let unrelated = story(
+            8,
+            "Uzbekistan and Kazakhstan sign water deal",
+            "The 12 agreements were signed in Tashkent on Monday.",
+            1,
+        );
+        assert_eq!(
+            assign(&ru, at(2), &[unrelated, en], default_window()),
+            Some(7)
+        );
+    }
+
+    #[test]
+    fn persian_digits_count_as_numbers() {
+        assert_eq!(ascii_number("۱۲"), Some("12".into()));
+        assert_eq!(ascii_number("١٢"), Some("12".into()));
+        assert_eq!(ascii_number("12a"), None);
+    }
+
+    #[test]
+    fn different_events_stay_apart() {
+        let a = signature(
+            "Border guards detain 3 smugglers in Khatlon",
+            "Tajik border guards detained three men carrying drugs.",
+        );
+        let stories = [story(
+            1,
+            "Earthquake of magnitude 5 hits Dushanbe",
+            "No casualties were reported after the tremor in Dushanbe.",
+            0,
+        )];
+        assert_eq!(assign(&a, at(1), &stories, default_window()), None);
+    }
+
+    #[test]
+    fn stories_outside_the_window_take_no_new_articles() {
+        let title = "Gunmen kill five Chinese workers near Tajik-Afghan border";
+        let a = signature(title, "");
+        let stories = [story(1, title, "", 0)];
+        assert_eq!(assign(&a, at(47), &stories, default_window()), Some(1));
+        assert_eq!(assign(&a, at(49), &stories, default_window()), None);
+    }
+
+    #[test]
+    fn keys_round_trip_through_storage() {
+        let s = signature("Clash in Darvoz leaves 12 dead", "Officials in Khorog said");
+        assert!(s.keys.contains(&"12".to_string()));
+        assert!(s.keys.contains(&"darvo".to_string()));
+        let back = StorySignature::from_parts(s.simhash, &s.keys_string());
+        assert_eq!(back, s);
+    }
+}

@@ -1,0 +1,194 @@
+//! Moving sources and watchlists in and out: OPML for sources (what other
+//! readers speak), a TOML file for watchlists (readable, diffable, easy to
+//! share between analysts).
+
+use std::path::Path;
+
+use outpost_core::query::Query;
+use outpost_core::{NewSource, NewWatchlist, Severity, SourceKind};
+use outpost_feeds::opml::{OpmlEntry, read_opml, write_opml};
+use serde::{Deserialize, Serialize};
+
+use crate::api::ImportSummary;
+use crate::engine::{DEFAULT_INTERVAL_SECS, Engine};
+use crate::error::{EngineError, Result};
+
+fn read(path: &Path, what: &str) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|source| EngineError::Io {
+        what: format!("cannot read the {what} {}", path.display()),
+        source,
+    })
+}
+
+/// Writes `contents` to `path`; an existing file is replaced only with `force`.
+pub fn write_new(path: &Path, contents: &[u8], force: bool) -> Result<()> {
+    if path.exists() && !force {
+        return Err(EngineError::FileExists {
+            path: path.display().to_string(),
+        });
+    }
+    std::fs::write(path, contents).map_err(|source| EngineError::Io {
+        what: format!("cannot write {}", path.display()),
+        source,
+    })
+}
+
+/// Imports an OPML file; nested outlines become folders. Feeds already in
+/// the archive are skipped. `progress(done, total)` is called per entry.
+pub fn import_opml(
+    engine: &Engine,
+    path: &Path,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<ImportSummary> {
+    let bytes = read(path, "OPML file")?;
+    let entries = read_opml(&bytes).map_err(|e| {
+        EngineError::invalid(format!(
+            "{} is not an OPML file Outpost can read: {e}",
+            path.display()
+        ))
+    })?;
+    let mut summary = ImportSummary::default();
+    let total = entries.len();
+    for (i, e) in entries.into_iter().enumerate() {
+        let name = e
+            .title
+            .clone()
+            .filter(|t| !t.trim().is_empty())
+            .unwrap_or_else(|| e.url.clone());
+        if url::Url::parse(&e.url).map(|u| matches!(u.scheme(), "http" | "https")) != Ok(true) {
+            summary.errors.push(format!(
+                "{name}: '{}' is not an http(s) feed address",
+                e.url
+            ));
+        } else {
+            let new = NewSource {
+                kind: SourceKind::Feed,
+                url: e.url.clone(),
+                name,
+                interval_secs: DEFAULT_INTERVAL_SECS,
+                lang: None,
+                country: None,
+                folder: (!e.folder.is_empty()).then(|| e.folder.join("/")),
+                tags: vec![],
+            };
+            match engine.add_source_unchecked(&new) {
+                Ok(_) => summary.added += 1,
+                Err(EngineError::Store(outpost_store::StoreError::SourceExists { .. })) => {
+                    summary.skipped += 1
+                }
+                Err(err) => summary.errors.push(format!("{}: {err}", new.name)),
+            }
+        }
+        progress(i + 1, total);
+    }
+    engine.wake();
+    Ok(summary)
+}
+
+/// The source list as OPML, folders as nested outlines.
+pub fn export_opml(engine: &Engine) -> Result<String> {
+    let entries: Vec<OpmlEntry> = engine
+        .store()
+        .list_sources()?
+        .into_iter()
+        .map(|s| OpmlEntry {
+            url: s.url,
+            title: Some(s.name),
+            html_url: None,
+            folder: s
+                .folder
+                .map(|f| f.split('/').map(str::to_string).collect())
+                .unwrap_or_default(),
+        })
+        .collect();
+    write_opml("Outpost sources", &entries).map_err(|e| EngineError::invalid(e.to_string()))
+}
+
+/// One watchlist in the shared file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct WatchlistEntry {
+    name: String,
+    query: String,
+    #[serde(default = "medium")]
+    severity: Severity,
+    #[serde(default = "yes")]
+    notify: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    languages: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    color: Option<String>,
+}
+
+fn medium() -> Severity {
+    Severity::Medium
+}
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct WatchlistFile {
+    #[serde(rename = "watchlist", default)]
+    watchlists: Vec<WatchlistEntry>,
+}
+
+/// Watchlists as TOML. Source scopes are left out: source ids mean nothing
+/// in another analyst's archive.
+pub fn export_watchlists(engine: &Engine) -> Result<String> {
+    let watchlists = engine
+        .store()
+        .list_watchlists()?
+        .into_iter()
+        .map(|w| WatchlistEntry {
+            name: w.name,
+            query: w.query,
+            severity: w.severity,
+            notify: w.notify,
+            languages: w.scope_langs,
+            color: w.color,
+        })
+        .collect();
+    let body = toml::to_string_pretty(&WatchlistFile { watchlists })
+        .map_err(|e| EngineError::invalid(e.to_string()))?;
+    Ok(format!(
+        "# Outpost watchlists. Import with `outpost watchlists import FILE` or the Watchlists page.\n\n{body}"
+    ))
+}
+
+/// Imports watchlists; a name already present is skipped, an invalid query
+/// is reported with its name and nothing of it is stored.
+pub fn import_watchlists(engine: &Engine, path: &Path) -> Result<ImportSummary> {
+    let bytes = read(path, "watchlist file")?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| EngineError::invalid(format!("{} is not UTF-8 text", path.display())))?;
+    let file: WatchlistFile = toml::from_str(&text).map_err(|e| {
+        EngineError::invalid(format!(
+            "{} is not an Outpost watchlist file: {e}",
+            path.display()
+        ))
+    })?;
+    let mut summary = ImportSummary::default();
+    for w in file.watchlists {
+        if let Err(e) = Query::parse(&w.query) {
+            summary.errors.push(format!("{}: {e}", w.name));
+            continue;
+        }
+        let new = NewWatchlist {
+            name: w.name.clone(),
+            query: w.query,
+            severity: w.severity,
+            notify: w.notify,
+            scope_sources: vec![],
+            scope_langs: w.languages,
+            color: w.color,
+        };
+        match engine.add_watchlist(&new) {
+            Ok(_) => summary.added += 1,
+            Err(EngineError::Store(outpost_store::StoreError::WatchlistExists { .. })) => {
+                summary.skipped += 1
+            }
+            Err(e) => summary.errors.push(format!("{}: {e}", w.name)),
+        }
+    }
+    Ok(summary)
+}

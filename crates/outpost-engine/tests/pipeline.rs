@@ -1,0 +1,250 @@
+//! The poll pipeline end to end over real HTTP and a real SQLite file:
+//! fetch → parse → store → match → alert → notify.
+
+mod support;
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use outpost_core::{AlertFilter, NewWatchlist, Severity};
+use outpost_engine::NewSourceRequest;
+use support::{FeedServer, Recorder, open, rss};
+
+const BORDER: (&str, &str, &str) = (
+    "a1",
+    "Clashes reported on the Tajik-Afghan border near Khorog",
+    "Border guards exchanged fire with smugglers overnight, officials in Khorog said.",
+);
+const CROSSING: (&str, &str, &str) = (
+    "a2",
+    "Tajik Afghan border crossing reopens for trade",
+    "Traders welcomed the reopening of the crossing at Panji Poyon.",
+);
+const OTHER: (&str, &str, &str) = (
+    "a3",
+    "Uzbekistan opens rail terminal in Termez",
+    "Cargo bound for Mazar-i-Sharif.",
+);
+
+fn watchlist(name: &str, query: &str, severity: Severity) -> NewWatchlist {
+    NewWatchlist {
+        name: name.into(),
+        query: query.into(),
+        severity,
+        notify: true,
+        scope_sources: vec![],
+        scope_langs: vec![],
+        color: None,
+    }
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn poll_alerts_once_and_never_again() {
+    let server = FeedServer::start(&rss(&[BORDER, CROSSING, OTHER]));
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("outpost.db");
+    let sink = Arc::new(Recorder::default());
+    let engine = open(&db, sink.clone());
+    let rt = rt();
+
+    // Adding by the site URL discovers the feed.
+    let source = rt
+        .block_on(engine.add_source(NewSourceRequest {
+            url: server.base.clone(),
+            ..Default::default()
+        }))
+        .unwrap();
+    assert_eq!(source.url, server.feed_url());
+    assert_eq!(source.name, "Khatlon Wire");
+    engine
+        .add_watchlist(&watchlist(
+            "Tajik–Afghan border",
+            r#""Tajik-Afghan border" OR (Tajik* NEAR/3 Afghan*)"#,
+            Severity::High,
+        ))
+        .unwrap();
+
+    let first = rt.block_on(engine.poll(None)).unwrap();
+    assert_eq!(
+        (first.sources, first.ok, first.failed),
+        (1, 1, 0),
+        "{first:?}"
+    );
+    assert_eq!(first.new_articles, 3);
+    assert_eq!(
+        first.alerts, 2,
+        "the two border stories match, the rail terminal does not"
+    );
+    assert_eq!(first.notifications, 2);
+    let sent = sink.sent.lock().unwrap().clone();
+    assert_eq!(sent[0].summary, "Tajik–Afghan border · high");
+    assert!(
+        sent.iter()
+            .any(|n| n.body == format!("{} — Khatlon Wire", BORDER.1)),
+        "{sent:?}"
+    );
+
+    let alerts = engine
+        .store()
+        .list_alerts(&AlertFilter {
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(alerts.len(), 2);
+    let border = alerts.iter().find(|a| a.title == BORDER.1).unwrap();
+    assert_eq!(
+        border.spans[0].text, "Tajik-Afghan border",
+        "the phrase is the span"
+    );
+
+    // Polling again: a conditional GET answered 304, nothing new, no
+    // notification.
+    let again = rt.block_on(engine.poll(Some(vec![source.id]))).unwrap();
+    assert_eq!(
+        (again.not_modified, again.alerts, again.notifications),
+        (1, 0, 0),
+        "{again:?}"
+    );
+    assert_eq!(server.not_modified.load(Ordering::SeqCst), 1);
+    assert_eq!(sink.sent.lock().unwrap().len(), 2);
+
+    // An edited title (same guid) updates the article in place: no new
+    // article, no second alert for the same watchlist.
+    let edited = (
+        BORDER.0,
+        "UPDATED: Clashes reported on the Tajik-Afghan border near Khorog",
+        BORDER.2,
+    );
+    server.set_body(&rss(&[edited, CROSSING, OTHER]));
+    let third = rt.block_on(engine.poll(Some(vec![source.id]))).unwrap();
+    assert_eq!(
+        (third.new_articles, third.updated_articles, third.alerts),
+        (0, 1, 0),
+        "{third:?}"
+    );
+    assert_eq!(engine.store().count_alerts().unwrap(), 2);
+
+    // After a restart the source is not due yet: nothing is refetched.
+    drop(engine);
+    let requests = server.requests.load(Ordering::SeqCst);
+    let engine = open(&db, sink.clone());
+    let after_restart = rt.block_on(engine.poll(None)).unwrap();
+    assert_eq!(
+        after_restart.sources, 0,
+        "next-fetch times survive a restart"
+    );
+    assert_eq!(server.requests.load(Ordering::SeqCst), requests);
+}
+
+#[test]
+fn same_story_from_two_outlets_notifies_once() {
+    let wire = FeedServer::start(&rss(&[(
+        "w1",
+        "Gunmen kill 5 Chinese workers near Tajik-Afghan border in Darvoz",
+        "The attack in Darvoz district was confirmed by officials in Khorog.",
+    )]));
+    let russian = FeedServer::start(&rss(&[(
+        "r1",
+        "Боевики убили 5 китайских рабочих у таджикско-афганской границы",
+        "Нападение произошло в районе Дарвоз, сообщили в Хороге.",
+    )]));
+    let dir = tempfile::tempdir().unwrap();
+    let sink = Arc::new(Recorder::default());
+    let engine = open(&dir.path().join("o.db"), sink.clone());
+    let rt = rt();
+    for (server, name) in [(&wire, "Wire"), (&russian, "Русская служба")] {
+        rt.block_on(engine.add_source(NewSourceRequest {
+            url: server.feed_url(),
+            name: Some(name.into()),
+            ..Default::default()
+        }))
+        .unwrap();
+    }
+    engine
+        .add_watchlist(&watchlist(
+            "Border",
+            r#""Tajik-Afghan border" OR (таджикско-афганск* NEAR/2 границ*)"#,
+            Severity::High,
+        ))
+        .unwrap();
+    let s = rt.block_on(engine.poll(None)).unwrap();
+    assert_eq!(s.alerts, 2, "{s:?}");
+    assert_eq!(
+        s.notifications,
+        1,
+        "one story, one notification: {:?}",
+        sink.sent.lock().unwrap()
+    );
+    let alerts = engine
+        .store()
+        .list_alerts(&AlertFilter {
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        alerts[0].story_id, alerts[1].story_id,
+        "English and Russian reports form one story"
+    );
+    assert!(alerts.iter().all(|a| a.story_sources == 2));
+}
+
+#[test]
+fn a_broken_source_is_a_warning_not_a_failure_of_the_poll() {
+    let good = FeedServer::start(&rss(&[BORDER]));
+    let bad = FeedServer::start("<rss><channel><title>Broken</title><item><title>Unclosed");
+    let dir = tempfile::tempdir().unwrap();
+    let engine = open(&dir.path().join("o.db"), Arc::new(Recorder::default()));
+    let rt = rt();
+    for s in [&good, &bad] {
+        engine
+            .add_source_unchecked(&outpost_core::NewSource {
+                kind: outpost_core::SourceKind::Feed,
+                url: s.feed_url(),
+                name: s.base.clone(),
+                interval_secs: 900,
+                lang: None,
+                country: None,
+                folder: None,
+                tags: vec![],
+            })
+            .unwrap();
+    }
+    // A closed port: connection refused.
+    engine
+        .add_source_unchecked(&outpost_core::NewSource {
+            kind: outpost_core::SourceKind::Feed,
+            url: "http://127.0.0.1:9/feed.xml".into(),
+            name: "Unreachable".into(),
+            interval_secs: 900,
+            lang: None,
+            country: None,
+            folder: None,
+            tags: vec![],
+        })
+        .unwrap();
+    let s = rt.block_on(engine.poll(None)).unwrap();
+    assert_eq!(s.sources, 3);
+    assert_eq!(s.failed, 1, "only the unreachable source fails: {s:?}");
+    assert!(s.errors[0].starts_with("Unreachable: "), "{:?}", s.errors);
+    let sources = engine.store().list_sources().unwrap();
+    let unreachable = sources.iter().find(|x| x.name == "Unreachable").unwrap();
+    assert_eq!(unreachable.health.consecutive_failures, 1);
+    assert!(unreachable.health.last_error.is_some());
+    assert!(
+        unreachable.health.next_fetch_at.is_some(),
+        "a failed source is retried later"
+    );
+    assert!(
+        engine.store().count_articles().unwrap() >= 1,
+        "the good source's article is stored"
+    );
+}
