@@ -167,7 +167,7 @@ async fn fetch_body(
 }
 
 fn looks_like_html(text: &str) -> bool {
-    let head = text[..text.len().min(2048)].to_ascii_lowercase();
+    let head = crate::sanitize::prefix(text, 2048).to_ascii_lowercase();
     head.contains("<html") || head.contains("<!doctype html") || head.contains("<head")
 }
 

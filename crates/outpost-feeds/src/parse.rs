@@ -131,7 +131,7 @@ fn format_of(root: &RootInfo, text: &str) -> Result<FeedFormat, ParseError> {
         }),
         "RDF" => {
             // RSS 0.90 is RDF too; its channel lives in Netscape's namespace.
-            let head = &text[..text.len().min(4096)];
+            let head = crate::sanitize::prefix(text, 4096);
             Ok(if head.contains(NS_RSS090) {
                 FeedFormat::Rss09x
             } else {

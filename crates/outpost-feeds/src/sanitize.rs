@@ -61,6 +61,15 @@ pub fn html_to_text(html: &str) -> String {
     collapse(&text)
 }
 
+/// At most the first `max` bytes of `s`, cut on a character boundary.
+pub(crate) fn prefix(s: &str, max: usize) -> &str {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
 fn collapse(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut space = false;

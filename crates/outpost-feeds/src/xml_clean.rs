@@ -444,7 +444,10 @@ impl Cleaner {
                         // Atom's <link>URL</link>, seen in the wild, means href="URL".
                         let href = self.pending.trim().to_string();
                         self.pending.clear();
-                        if !href.is_empty() {
+                        // Only when nothing but the text followed the start
+                        // tag, so the insertion is O(1) and hostile input
+                        // cannot make it quadratic.
+                        if !href.is_empty() && self.out.len() - at <= 1 {
                             let attr =
                                 format!(" href=\"{}\"", quick_xml::escape::escape(href.as_str()));
                             self.out.insert_str(at, &attr);

@@ -85,3 +85,43 @@ fn sanitizer_and_text_never_panic_on_soup() {
         let _ = outpost_feeds::sanitize::html_to_text(s);
     }
 }
+
+#[test]
+fn multibyte_text_across_internal_cut_points_is_fine() {
+    // The format sniffing and HTML detection look at a prefix of the
+    // document; a prefix that ends inside a character must not panic.
+    for pad in 0..4 {
+        let mut doc = String::from(
+            "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" xmlns=\"http://purl.org/rss/1.0/\"><channel><title>",
+        );
+        doc.push_str(&"x".repeat(pad));
+        while doc.len() < 5000 {
+            doc.push('Ж');
+        }
+        doc.push_str("</title></channel></rdf:RDF>");
+        let feed = outpost_feeds::parse(doc.as_bytes(), None, None).unwrap();
+        assert!(feed.title.unwrap().ends_with('Ж'));
+        let page = format!("<p>{}</p>", "Ж".repeat(1500 + pad));
+        let _ = outpost_feeds::parse(page.as_bytes(), Some("text/html"), None);
+    }
+}
+
+#[test]
+fn many_hrefless_atom_links_stay_linear() {
+    // Each <link>URL</link> is repaired in place; 20,000 of them must not
+    // turn the clean-up quadratic (this finishes in well under a second in
+    // a debug build; a quadratic pass would take minutes).
+    let mut doc =
+        String::from("<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><title>t</title>");
+    for i in 0..20_000 {
+        doc.push_str(&format!(
+            "<link rel=\"related\">http://x.example/{i}</link>"
+        ));
+    }
+    doc.push_str("<link rel=\"alternate\">http://x.example/main</link></entry></feed>");
+    let feed = outpost_feeds::parse(doc.as_bytes(), None, None).unwrap();
+    assert_eq!(
+        feed.entries[0].link.as_deref(),
+        Some("http://x.example/main")
+    );
+}
