@@ -177,6 +177,9 @@ fn zone(z: &str) -> Option<FixedOffset> {
         _ => return None,
     };
     let digits: String = digits.chars().filter(|c| *c != ':').collect();
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
     let (h, m) = match digits.len() {
         1 | 2 => (digits.parse::<i32>().ok()?, 0),
         4 => (
@@ -236,6 +239,9 @@ mod tests {
             "Tue, 99 Foo 2024",
             "2024-13-45",
             "Ωμέγα 12 2003 ΑΒΓ",
+            // Multi-byte zone text must not be sliced mid-character.
+            "5 Mar 2024 09:05 +aЖb",
+            "5 Mar 2024 09:05 -ЖЖ",
         ] {
             assert_eq!(utc(input), None, "{input}");
         }
