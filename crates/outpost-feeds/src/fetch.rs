@@ -287,7 +287,10 @@ impl Fetcher {
                     r = r.header(header::IF_MODIFIED_SINCE, lm);
                 }
             }
-            let mut resp = r.send().await.map_err(|e| (send_error(&url, &e), None))?;
+            let mut resp = r
+                .send()
+                .await
+                .map_err(|e| (send_error(&url, &e, &self.inner.config), None))?;
             let status = resp.status();
             if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
                 let location = resp
@@ -412,12 +415,24 @@ impl Done {
     }
 }
 
-fn send_error(url: &Url, e: &reqwest::Error) -> FetchError {
+fn send_error(url: &Url, e: &reqwest::Error, config: &FetchConfig) -> FetchError {
+    let host = url.host_str().unwrap_or("?").to_string();
+    if e.is_connect() && e.is_timeout() {
+        return FetchError::Connect {
+            host,
+            detail: format!(
+                "no connection within {} s",
+                config.connect_timeout.as_secs().max(1)
+            ),
+        };
+    }
     if e.is_timeout() {
-        return FetchError::Timeout { seconds: 0 };
+        return FetchError::Timeout {
+            seconds: config.total_timeout.as_secs().max(1),
+        };
     }
     FetchError::Connect {
-        host: url.host_str().unwrap_or("?").to_string(),
+        host,
         detail: error_chain(e),
     }
 }
