@@ -389,6 +389,11 @@ impl Cleaner {
             }
         }
         let needs_href = is_atom && local == "link" && !attrs.iter().any(|(k, _)| k == "href");
+        if ns == Some(NS_ATOM10)
+            && matches!(local.as_str(), "title" | "subtitle" | "rights" | "summary")
+        {
+            self.atom_text_type(&local, &mut attrs);
+        }
         if ns == Some(NS_ATOM03) {
             if let Some(new_local) = atom03_rename(&local) {
                 out_name = match out_name.split_once(':') {
@@ -421,6 +426,29 @@ impl Cleaner {
             href_at,
             item,
         }
+    }
+
+    /// feed-rs rejects the whole feed when one Atom text construct has a
+    /// `type` other than text/html/xhtml; such a value is read as text.
+    fn atom_text_type(&mut self, local: &str, attrs: &mut [(String, String)]) {
+        let Some(idx) = attrs.iter().position(|(k, _)| k == "type") else {
+            return;
+        };
+        let ty = attrs[idx].1.trim().to_ascii_lowercase();
+        let canonical = match ty.as_str() {
+            "text" | "text/plain" => "text",
+            "html" | "text/html" => "html",
+            "xhtml" | "application/xhtml+xml" => "xhtml",
+            _ => {
+                self.warnings.once("atom-type", || {
+                    format!(
+                        "<{local} type=\"{ty}\"> is not text, html or xhtml; it was read as text"
+                    )
+                });
+                "text"
+            }
+        };
+        attrs[idx].1 = canonical.to_string();
     }
 
     fn end_tag(&mut self, src_name: &str) {

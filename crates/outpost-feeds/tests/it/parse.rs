@@ -269,3 +269,14 @@ fn unreadable_dates_are_warned_about() {
         feed.warnings
     );
 }
+
+#[test]
+fn one_odd_atom_text_type_does_not_lose_the_feed() {
+    let doc = r#"<feed xmlns="http://www.w3.org/2005/Atom"><title type="application/octet-stream">QQ==</title>
+      <entry><title type="TEXT">Kept</title><summary type="text/html">&lt;b&gt;S&lt;/b&gt;</summary></entry></feed>"#;
+    let feed = parse(doc.as_bytes(), None, None).unwrap();
+    assert_eq!(feed.title.as_deref(), Some("QQ=="));
+    assert_eq!(feed.entries[0].title.as_deref(), Some("Kept"));
+    assert_eq!(feed.entries[0].summary.as_deref(), Some("S"));
+    assert_eq!(feed.warnings.len(), 1, "{:?}", feed.warnings);
+}
