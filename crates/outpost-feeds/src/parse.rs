@@ -52,27 +52,13 @@ pub fn parse(
 
     // Dates feed-rs hands over that no format reads are reported, once.
     let bad_dates: Arc<Mutex<Vec<String>>> = Arc::default();
-    let bad_dates_sink = Arc::clone(&bad_dates);
-    let builder = feed_rs::parser::Builder::new()
-        .base_uri(base_url.map(Url::as_str))
-        .sanitize_content(false)
-        .timestamp_parser(move |raw| {
-            let parsed = parse_date(raw);
-            if parsed.is_none()
-                && let Ok(mut list) = bad_dates_sink.lock()
-                && list.len() < 3
-            {
-                list.push(raw.trim().chars().take(60).collect());
-            }
-            parsed
-        })
-        // An entry without an id keeps none; the engine derives its own key.
-        .id_generator(|_, _, _| String::new());
+    // feed-rs parsers keep state between calls and are not reused after an
+    // error, so each attempt gets a fresh one.
+    let parser = || feed_parser(base_url, Arc::clone(&bad_dates));
 
     let mut items = Vec::new();
     let (format, feed) = if text.starts_with('{') {
-        let feed = builder
-            .build()
+        let feed = parser()
             .parse(text.as_bytes())
             .map_err(|e| ParseError::NotAFeed(format!("JSON that is not a JSON Feed ({e})")))?;
         (FeedFormat::Json1, feed)
@@ -89,7 +75,25 @@ pub fn parse(
         })?;
         let format = format_of(&root, text)?;
         items = cleaned.items;
-        let feed = match builder.build().parse(cleaned.xml.as_bytes()) {
+        let mut result = parser().parse(cleaned.xml.as_bytes());
+        if let Err(e) = &result
+            && !matches!(
+                e,
+                feed_rs::parser::ParseFeedError::ParseError(
+                    feed_rs::parser::ParseErrorKind::NoFeedRoot
+                )
+            )
+        {
+            let first = e.to_string();
+            let retry = xml_clean::clean_without_atom_content(text);
+            result = parser().parse(retry.xml.as_bytes());
+            if result.is_ok() {
+                warnings.push(format!(
+                    "entry content that could not be read ({first}) was left out"
+                ));
+            }
+        }
+        let feed = match result {
             Ok(feed) => feed,
             // A feed root with nothing feed-rs recognises inside (an <rss>
             // without a <channel>) is an empty feed, not an error.
@@ -120,6 +124,31 @@ pub fn parse(
         items,
         base_url,
     ))
+}
+
+/// feed-rs configured for Outpost: our date reader (recording what it
+/// cannot read), no sanitising (done later with the reader pane's policy),
+/// and no invented ids.
+fn feed_parser(
+    base_url: Option<&Url>,
+    bad_dates: Arc<Mutex<Vec<String>>>,
+) -> feed_rs::parser::Parser {
+    feed_rs::parser::Builder::new()
+        .base_uri(base_url.map(Url::as_str))
+        .sanitize_content(false)
+        .timestamp_parser(move |raw| {
+            let parsed = parse_date(raw);
+            if parsed.is_none()
+                && let Ok(mut list) = bad_dates.lock()
+                && list.len() < 3
+            {
+                list.push(raw.trim().chars().take(60).collect());
+            }
+            parsed
+        })
+        // An entry without an id keeps none; the engine derives its own key.
+        .id_generator(|_, _, _| String::new())
+        .build()
 }
 
 /// Which dialect the root element announces.

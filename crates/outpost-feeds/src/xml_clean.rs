@@ -68,7 +68,19 @@ pub(crate) struct ItemHint {
 pub(crate) const NO_LINK: &str = "urn:outpost:no-link";
 
 pub(crate) fn clean(text: &str) -> Cleaned {
+    clean_with(text, false)
+}
+
+/// The fallback when feed-rs rejects even the cleaned document because of
+/// one Atom `<content>` it cannot represent: the same clean-up with every
+/// Atom content element left out, so the rest of the feed is still read.
+pub(crate) fn clean_without_atom_content(text: &str) -> Cleaned {
+    clean_with(text, true)
+}
+
+fn clean_with(text: &str, drop_atom_content: bool) -> Cleaned {
     let mut c = Cleaner {
+        drop_atom_content,
         out: String::with_capacity(text.len() + text.len() / 8),
         stack: Vec::new(),
         pending: String::new(),
@@ -120,6 +132,7 @@ struct Open {
 }
 
 struct Cleaner {
+    drop_atom_content: bool,
     out: String,
     stack: Vec<Open>,
     pending: String,
@@ -328,6 +341,12 @@ impl Cleaner {
         }
 
         let mut out_name = qname.clone();
+        if self.drop_atom_content && matches!(ns, Some(NS_ATOM10 | NS_ATOM03)) && local == "content"
+        {
+            // An element feed-rs does not know is skipped with its content.
+            out_name = "outpost-dropped".into();
+            attrs.clear();
+        }
         let parent = self.stack.last().map(|o| o.local.as_str());
         let in_rss = self.root.as_ref().is_some_and(|r| r.local == "rss");
         // Date elements feed-rs does not read are renamed to ones it does,

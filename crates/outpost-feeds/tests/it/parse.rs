@@ -280,3 +280,21 @@ fn one_odd_atom_text_type_does_not_lose_the_feed() {
     assert_eq!(feed.entries[0].summary.as_deref(), Some("S"));
     assert_eq!(feed.warnings.len(), 1, "{:?}", feed.warnings);
 }
+
+#[test]
+fn unreadable_atom_content_is_left_out_not_the_feed() {
+    // feed-rs refuses <content src> with text inside and inline XML types;
+    // the rest of the feed must still be read.
+    let doc = r#"<feed xmlns="http://www.w3.org/2005/Atom"><title>Still here</title>
+      <entry><title>A</title><content src="http://x.example/a" type="text/html">oops</content></entry>
+      <entry><title>B</title><content type="application/foo+xml"><foo/></content></entry></feed>"#;
+    let feed = parse(doc.as_bytes(), None, None).unwrap();
+    assert_eq!(feed.title.as_deref(), Some("Still here"));
+    assert_eq!(feed.entries.len(), 2);
+    assert_eq!(feed.entries[1].title.as_deref(), Some("B"));
+    assert!(
+        feed.warnings.iter().any(|w| w.contains("left out")),
+        "{:?}",
+        feed.warnings
+    );
+}
