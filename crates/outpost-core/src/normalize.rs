@@ -87,8 +87,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 /// word. Same words and ranges as [`tokenize`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tokens {
-    /// `" word0 word1 …"`: each word after a space, so an automaton can look
-    /// for word starts.
+    /// The words, concatenated.
     words: String,
     items: Vec<TokenItem>,
 }
@@ -108,7 +107,6 @@ impl Tokens {
             items: Vec::with_capacity(text.len() / 6 + 1),
         };
         scan(text, |word, start, end| {
-            tokens.words.push(' ');
             let word_start = tokens.words.len() as u32;
             tokens.words.push_str(word);
             tokens.items.push(TokenItem {
@@ -143,19 +141,6 @@ impl Tokens {
     /// The normalised words in order.
     pub fn words(&self) -> impl Iterator<Item = &str> + '_ {
         (0..self.len()).map(|i| self.word(i))
-    }
-
-    /// The words as one string, each after a space: `" word0 word1 …"`.
-    pub fn joined(&self) -> &str {
-        &self.words
-    }
-
-    /// The position of the word whose leading space is at `offset` of
-    /// [`Tokens::joined`].
-    pub fn position_at(&self, offset: usize) -> Option<usize> {
-        self.items
-            .binary_search_by_key(&(offset as u32 + 1), |item| item.word_start)
-            .ok()
     }
 }
 
@@ -218,6 +203,15 @@ fn emit(
     sink: &mut impl FnMut(&str, usize, usize),
 ) {
     normalize_segment(word, scratch);
+    let mapped = scratch.mapped.as_str();
+    // Most words come out as one piece without apostrophes (U+02BC is
+    // CA BC in UTF-8).
+    if !mapped.bytes().any(|b| b == b' ' || b == 0xCA) {
+        if !mapped.is_empty() {
+            sink(mapped, start, end);
+        }
+        return;
+    }
     for piece in scratch.mapped.split(' ') {
         if let Some(text) = finish_word(piece) {
             sink(text, start, end);
@@ -272,25 +266,35 @@ struct Run {
 /// apostrophe belongs to a run under the same rule as in
 /// [`prepare_apostrophes`].
 fn word_runs(text: &str) -> Option<Vec<Run>> {
+    let bytes = text.as_bytes();
     let mut runs = Vec::with_capacity(text.len() / 6 + 1);
     let mut run: Option<(usize, RunKind)> = None;
     let mut previous = ' ';
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if !is_plain_text(c) {
-            return None;
-        }
-        let kind = if is_word_char(c) {
-            Some(if c.is_ascii() {
-                RunKind::Ascii
-            } else {
-                RunKind::Other
-            })
-        } else if run.is_some() && (is_combining_mark(c) || is_joiner(c)) {
+    let mut i = 0;
+    while i < bytes.len() {
+        let (c, len) = if bytes[i] < 0x80 {
+            (char::from(bytes[i]), 1)
+        } else {
+            let c = text[i..].chars().next().expect("i is a char boundary");
+            if !is_plain_text(c) {
+                return None;
+            }
+            (c, c.len_utf8())
+        };
+        let kind = if c.is_ascii_alphanumeric() {
+            Some(RunKind::Ascii)
+        } else if c.is_ascii() && !matches!(c, '\'' | '`') {
+            None
+        } else if (!c.is_ascii() && is_word_char(c))
+            || (run.is_some() && (is_combining_mark(c) || is_joiner(c)))
+        {
             Some(RunKind::Other)
         } else if is_apostrophe_like(c)
             && previous.is_alphabetic()
-            && (chars.peek().is_some_and(|&(_, n)| n.is_alphabetic())
+            && (text[i + len..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphabetic)
                 || matches!(previous, 'o' | 'O' | 'g' | 'G'))
         {
             Some(RunKind::Apostrophe)
@@ -300,11 +304,10 @@ fn word_runs(text: &str) -> Option<Vec<Run>> {
         previous = c;
         match (kind, run) {
             (Some(kind), None) => run = Some((i, kind)),
-            (Some(kind), Some((start, so_far))) => {
+            (Some(kind), Some((start, so_far))) if kind != so_far => {
                 let merged = match (so_far, kind) {
                     (RunKind::Apostrophe, _) | (_, RunKind::Apostrophe) => RunKind::Apostrophe,
-                    (RunKind::Other, _) | (_, RunKind::Other) => RunKind::Other,
-                    _ => RunKind::Ascii,
+                    _ => RunKind::Other,
                 };
                 run = Some((start, merged));
             }
@@ -316,8 +319,9 @@ fn word_runs(text: &str) -> Option<Vec<Run>> {
                 });
                 run = None;
             }
-            (None, None) => {}
+            _ => {}
         }
+        i += len;
     }
     if let Some((start, kind)) = run {
         runs.push(Run {

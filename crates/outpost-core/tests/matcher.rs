@@ -301,7 +301,16 @@ const QUERY_WORDS: &[&str] = &[
     "post",
     "missing",
 ];
-const QUERY_PREFIXES: &[&str] = &["bord*", "attack*", "гран*", "طال*", "o'z*", "aф*", "dr*"];
+const QUERY_PREFIXES: &[&str] = &[
+    "bord*",
+    "border*",
+    "attack*",
+    "гран*",
+    "طال*",
+    "o'z*",
+    "aф*",
+    "dr*",
+];
 
 /// A query's text and whether it is positional (allowed beside NEAR).
 fn query_strategy() -> impl Strategy<Value = (String, bool)> {

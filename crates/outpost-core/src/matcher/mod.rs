@@ -3,7 +3,8 @@
 //! The design is Lucene Monitor's (formerly Luwak): all watchlist queries are
 //! compiled into one index of the words and prefixes they need; an article
 //! is tokenised and normalised once; its distinct words are looked up in that
-//! index (a hash map for words, an Aho–Corasick automaton for prefixes) to
+//! index (a hash map for words; for prefixes a 32 KiB filter on a word's
+//! first bytes, then an anchored Aho–Corasick search) to
 //! find the few *candidate* watchlists; only those are evaluated, against a
 //! positional index of the article built once.
 //!
@@ -21,7 +22,7 @@ mod compile;
 mod index;
 mod presearch;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 use rustc_hash::FxHashMap;
 
 use crate::model::{Field, Span, WatchlistId};
@@ -85,9 +86,18 @@ pub struct Matcher {
     words: FxHashMap<Box<str>, WordId>,
     /// Word id → the queries that have it as a presearch key.
     word_keys: Vec<Vec<u32>>,
-    /// Every prefix of every query, as `" " + prefix` patterns searched in
-    /// `" word1 word2 …"`; the pattern index is the prefix id.
+    /// Every prefix of every query; the pattern index is the prefix id. An
+    /// anchored leftmost-longest search of a word finds the longest prefix it
+    /// starts with, usually giving up after a byte or two.
     prefix_automaton: Option<AhoCorasick>,
+    /// A filter in front of the automaton: bit `head_bit(word)` is set for
+    /// the first `head_len` bytes of every prefix, so most words skip the
+    /// search.
+    prefix_heads: Vec<u64>,
+    head_len: usize,
+    /// Prefix id → the ids of all prefixes that are prefixes of it (itself
+    /// included): every prefix a word starts with, given the longest.
+    prefix_chains: Vec<Vec<PrefixId>>,
     /// Prefix id → the queries that have it as a presearch key.
     prefix_keys: Vec<Vec<u32>>,
     /// Queries without presearch keys, evaluated for every article.
@@ -124,20 +134,34 @@ impl Matcher {
                 }
             }
         }
-        let prefix_automaton = if vocabulary.prefixes.is_empty() {
+        let mut patterns = vec![""; vocabulary.prefixes.len()];
+        for (prefix, id) in &vocabulary.prefixes {
+            patterns[*id as usize] = prefix;
+        }
+        let prefix_chains = patterns
+            .iter()
+            .map(|pattern| {
+                pattern
+                    .char_indices()
+                    .map(|(i, c)| &pattern[..i + c.len_utf8()])
+                    .filter_map(|head| vocabulary.prefixes.get(head).copied())
+                    .collect()
+            })
+            .collect();
+        let head_len = patterns.iter().map(|p| p.len()).min().unwrap_or(1).min(4);
+        let mut prefix_heads = vec![0u64; HEAD_BITS / 64];
+        for pattern in &patterns {
+            let bit = head_bit(&pattern.as_bytes()[..head_len]);
+            prefix_heads[bit / 64] |= 1 << (bit % 64);
+        }
+        let prefix_automaton = if patterns.is_empty() {
             None
         } else {
-            let mut patterns = vec![String::new(); vocabulary.prefixes.len()];
-            for (prefix, id) in &vocabulary.prefixes {
-                patterns[*id as usize] = format!(" {prefix}");
-            }
-            // A DFA: one table lookup per byte of the article's words. The
-            // prefilter is off because every pattern starts with a space,
-            // which every word has.
             Some(
                 AhoCorasick::builder()
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .prefilter(false)
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
+                    .start_kind(StartKind::Anchored)
+                    .match_kind(MatchKind::LeftmostLongest)
                     .build(&patterns)
                     .expect("short prefixes always fit the automaton's limits"),
             )
@@ -148,6 +172,9 @@ impl Matcher {
             words: vocabulary.words,
             word_keys,
             prefix_automaton,
+            prefix_heads,
+            head_len,
+            prefix_chains,
             prefix_keys,
             always,
         }
@@ -223,15 +250,21 @@ impl Matcher {
                 None => term_at.push(NO_WORD),
             }
         }
-        // Prefixes: one automaton pass over each field's words.
+        // Prefixes: an anchored search of each word.
         let mut prefix_postings: Vec<(PrefixId, u32)> = Vec::new();
         if let Some(automaton) = &self.prefix_automaton {
-            let title_len = doc.title.len();
-            for (tokens, base) in [(&doc.title, 0), (&doc.body, title_len)] {
-                for found in automaton.find_overlapping_iter(tokens.joined()) {
-                    if let Some(pos) = tokens.position_at(found.start()) {
-                        let prefix = found.pattern().as_u32();
-                        prefix_postings.push((prefix, (base + pos) as u32));
+            for (pos, word) in doc.title.words().chain(doc.body.words()).enumerate() {
+                let Some(head) = word.as_bytes().get(..self.head_len) else {
+                    continue;
+                };
+                let bit = head_bit(head);
+                if self.prefix_heads[bit / 64] & (1 << (bit % 64)) == 0 {
+                    continue;
+                }
+                let input = Input::new(word).anchored(Anchored::Yes);
+                if let Some(found) = automaton.find(input) {
+                    for &prefix in &self.prefix_chains[found.pattern().as_usize()] {
+                        prefix_postings.push((prefix, pos as u32));
                         add(&self.prefix_keys[prefix as usize]);
                     }
                 }
@@ -242,6 +275,17 @@ impl Matcher {
         let index = DocIndex::new(doc, term_at, word_postings, prefix_postings);
         (index, candidates)
     }
+}
+
+/// Size of the prefix head filter: 2^18 bits, 32 KiB.
+const HEAD_BITS: usize = 1 << 18;
+
+fn head_bit(head: &[u8]) -> usize {
+    let mut key = 0u32;
+    for &b in head {
+        key = (key << 8) | u32::from(b);
+    }
+    (key.wrapping_mul(0x9E37_79B1) >> (32 - 18)) as usize
 }
 
 /// A match position: tokens `first..=last` of one field.
