@@ -69,7 +69,7 @@ async fn set_alert_state(
     id: AlertId,
     state: AlertState,
 ) -> Res<()> {
-    api::set_alert_state(&engine, id, state)?;
+    api::set_alert_state(&engine, id, state).await?;
     crate::tray::refresh(&app);
     Ok(())
 }

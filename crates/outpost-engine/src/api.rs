@@ -595,7 +595,25 @@ pub fn article_view(a: &outpost_core::Article) -> ArticleView {
 }
 
 pub fn get_article(engine: &Engine, id: ArticleId) -> Result<ArticleView> {
-    Ok(article_view(&engine.store().get_article(id)?))
+    let store = engine.store();
+    Ok(with_snapshot(
+        &store,
+        article_view(&store.get_article(id)?),
+    )?)
+}
+
+/// A saved article reads from its captured page when there is one, so it
+/// stays readable offline and shows what was preserved as evidence.
+fn with_snapshot(store: &outpost_store::Store, mut view: ArticleView) -> Result<ArticleView> {
+    if let Some(snap) = store.get_snapshot(view.id)? {
+        if let Some(html) = snap
+            .html
+            .filter(|h| !h.trim().is_empty() && snap.error.is_none())
+        {
+            view.content_html = defer_images(&html);
+        }
+    }
+    Ok(view)
 }
 
 pub fn get_alert(engine: &Engine, id: AlertId) -> Result<AlertDetail> {
@@ -622,16 +640,24 @@ pub fn get_alert(engine: &Engine, id: AlertId) -> Result<AlertDetail> {
         None => Vec::new(),
     };
     let spans = row.spans.clone();
+    let article = with_snapshot(&store, article_view(&article))?;
     Ok(AlertDetail {
         alert: alert_view(row),
-        article: article_view(&article),
+        article,
         query,
         spans,
         story,
     })
 }
 
-pub fn set_alert_state(engine: &Engine, id: AlertId, state: AlertState) -> Result<()> {
+/// Triage. Saving also captures the article's page as evidence (see
+/// `evidence::save_alert`); a page that cannot be fetched keeps the feed
+/// text and records why.
+pub async fn set_alert_state(engine: &Engine, id: AlertId, state: AlertState) -> Result<()> {
+    if state == AlertState::Saved {
+        crate::evidence::save_alert(engine, id).await?;
+        return Ok(());
+    }
     Ok(engine.store().set_alert_state(id, state, Engine::now())?)
 }
 

@@ -83,8 +83,25 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Mark { id, state } => {
-            outpost_engine::api::set_alert_state(&engine, id, state)?;
+            super::runtime()?.block_on(outpost_engine::api::set_alert_state(&engine, id, state))?;
             println!("alert {id} is now {state}");
+            if state == AlertState::Saved {
+                let article = engine.store().get_alert(id)?.article_id;
+                match engine.store().get_snapshot(article)? {
+                    Some(s) if s.error.is_none() => {
+                        println!(
+                            "captured {} (sha256 {})",
+                            s.final_url.unwrap_or_default(),
+                            s.sha256.unwrap_or_default()
+                        )
+                    }
+                    Some(s) => eprintln!(
+                        "note: the page could not be captured ({}); the feed text is kept",
+                        s.error.unwrap_or_default()
+                    ),
+                    None => {}
+                }
+            }
         }
         Command::Note { id, text } => {
             engine.store().set_alert_note(id, &text)?;
