@@ -142,7 +142,11 @@ fn feed_parser(
                 && let Ok(mut list) = bad_dates.lock()
                 && list.len() < 3
             {
-                list.push(raw.trim().chars().take(60).collect());
+                // A retry parses the same dates again; say each once.
+                let shown: String = raw.trim().chars().take(60).collect();
+                if !list.contains(&shown) {
+                    list.push(shown);
+                }
             }
             parsed
         })
