@@ -272,6 +272,26 @@ fn word_runs(text: &str) -> Option<Vec<Run>> {
     let mut previous = ' ';
     let mut i = 0;
     while i < bytes.len() {
+        // The rest of an ASCII word, or a Russian/Tajik letter, in a tight
+        // loop: most of any article.
+        if let Some((_, kind)) = run {
+            let from = i;
+            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            if kind != RunKind::Ascii {
+                while i + 1 < bytes.len()
+                    && (is_cyrillic_letter_bytes(bytes[i], bytes[i + 1])
+                        || is_arabic_letter_bytes(bytes[i], bytes[i + 1]))
+                {
+                    i += 2;
+                }
+            }
+            if i > from {
+                previous = text[..i].chars().next_back().unwrap_or(' ');
+                continue;
+            }
+        }
         let (c, len) = if bytes[i] < 0x80 {
             (char::from(bytes[i]), 1)
         } else {
@@ -331,6 +351,25 @@ fn word_runs(text: &str) -> Option<Vec<Run>> {
         });
     }
     Some(runs)
+}
+
+/// Whether two bytes encode а–я, А–Я (U+0410–U+044F) or ё, Ё.
+fn is_cyrillic_letter_bytes(lead: u8, next: u8) -> bool {
+    match lead {
+        0xD0 => matches!(next, 0x81 | 0x90..=0xBF),
+        0xD1 => matches!(next, 0x80..=0x8F | 0x91),
+        _ => false,
+    }
+}
+
+/// Whether two bytes encode an Arabic-script letter of U+0621–U+063A,
+/// U+0641–U+064A or U+0671–U+06D3 (Persian, Dari and Pashto letters).
+fn is_arabic_letter_bytes(lead: u8, next: u8) -> bool {
+    if !(0xD8..=0xDB).contains(&lead) || next & 0xC0 != 0x80 {
+        return false;
+    }
+    let c = (u32::from(lead & 0x1F) << 6) | u32::from(next & 0x3F);
+    matches!(c, 0x621..=0x63A | 0x641..=0x64A | 0x671..=0x6D3)
 }
 
 fn is_word_char(c: char) -> bool {
