@@ -19,7 +19,9 @@
 //! the new source (it remembers every source it came from). A hit whose
 //! title, summary or text changed is updated in place and reported as
 //! [`IngestStatus::Updated`], never as new; otherwise it is
-//! [`IngestStatus::Unchanged`].
+//! [`IngestStatus::Unchanged`]. A batch is normalised on several threads
+//! (normalisation, not SQL, dominates ingest) and written in one
+//! transaction with cached prepared statements.
 //!
 //! # Full-text search
 //!
@@ -45,6 +47,10 @@
 //!   for common words it ranks the recent ones, which is what an analyst
 //!   scanning news wants. Articles that matched only in their full text
 //!   rank after those that matched in title or summary.
+//!
+//! Measured over 1,000,000 generated articles (see `bench/search/README.md`):
+//! p95 between 9 and 44 ms for every kind (rare and common words, phrases,
+//! prefixes, NEAR) and both orders, against 7–280 ms for the naive query.
 //!
 //! Snippets are cut in Rust from the original text of the page of hits only,
 //! with the matched words wrapped in `<mark>` and everything else escaped.
