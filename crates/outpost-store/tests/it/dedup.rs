@@ -235,3 +235,33 @@ fn dedup_survives_reopening_the_file() {
     assert_eq!(out[0].status, IngestStatus::Unchanged);
     assert_eq!(store.count_articles().unwrap(), 1);
 }
+
+#[test]
+fn the_archive_can_be_walked_in_pages_for_back_fill() {
+    let store = Store::open_in_memory().unwrap();
+    let a = add_source(&store, "https://a.example/rss", "A");
+    let items: Vec<_> = (0..25)
+        .map(|i| {
+            article(
+                &i.to_string(),
+                &format!("https://a.example/{i}"),
+                &format!("item {i}"),
+                "",
+            )
+        })
+        .collect();
+    store.ingest(a, &items, t0()).unwrap();
+    let mut seen = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = store.articles_after(after, 10).unwrap();
+        if page.is_empty() {
+            break;
+        }
+        after = page.last().unwrap().id;
+        seen.extend(page.into_iter().map(|p| p.title));
+    }
+    assert_eq!(seen.len(), 25);
+    assert_eq!(seen[0], "item 0");
+    assert_eq!(seen[24], "item 24");
+}

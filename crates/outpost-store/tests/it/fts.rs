@@ -300,3 +300,40 @@ fn a_bad_query_is_a_typed_error_not_an_sql_error() {
     // FTS5 syntax characters typed by the user are searched as text.
     assert_eq!(search(&store, "border:*^{}"), [5, 6]);
 }
+
+#[test]
+fn ranked_pages_reach_past_the_rank_window() {
+    let store = Store::open_in_memory().unwrap();
+    let a = add_source(&store, "https://a.example/rss", "A");
+    let n = outpost_store::search::RANK_WINDOW + 20;
+    let items: Vec<_> = (0..n)
+        .map(|i| item(i + 1, &format!("border report {i}"), "", "en"))
+        .collect();
+    store.ingest(a, &items, t0()).unwrap();
+    let page = |offset: u32| {
+        store
+            .search(&SearchQuery {
+                text: "border".into(),
+                limit: 10,
+                offset,
+                ..Default::default()
+            })
+            .unwrap()
+    };
+    let last = page(n - 5);
+    assert_eq!(last.len(), 5, "the window grows to cover offset + limit");
+    // Equal scores fall back to newest first, so the last page is the oldest.
+    assert_eq!(last.last().unwrap().article_id, 1);
+    let mut all: Vec<i64> = (0..n)
+        .step_by(10)
+        .flat_map(|o| page(o))
+        .map(|h| h.article_id)
+        .collect();
+    all.sort();
+    all.dedup();
+    assert_eq!(
+        all.len() as u32,
+        n,
+        "paging neither skips nor repeats a hit"
+    );
+}
