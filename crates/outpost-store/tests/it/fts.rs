@@ -326,7 +326,7 @@ fn ranked_pages_reach_past_the_rank_window() {
     assert_eq!(last.last().unwrap().article_id, 1);
     let mut all: Vec<i64> = (0..n)
         .step_by(10)
-        .flat_map(|o| page(o))
+        .flat_map(page)
         .map(|h| h.article_id)
         .collect();
     all.sort();
