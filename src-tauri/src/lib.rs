@@ -90,6 +90,22 @@ pub(crate) fn show_main(app: &AppHandle) {
     }
 }
 
+/// The webview may show only the app's own pages. A link or script that
+/// tries to navigate elsewhere is refused; links are opened in the system
+/// browser through the opener plugin instead (http and https only).
+fn navigation_guard<R: tauri::Runtime>() -> tauri::plugin::TauriPlugin<R> {
+    tauri::plugin::Builder::new("navigation-guard")
+        .on_navigation(|_, url| {
+            let own = matches!(url.scheme(), "tauri" | "asset")
+                || (url.scheme() == "http" && url.host_str() == Some("tauri.localhost"));
+            if !own {
+                tracing::warn!("blocked navigation to {url}");
+            }
+            own
+        })
+        .build()
+}
+
 pub fn run() {
     let _log_guard =
         outpost_engine::logging::init(&outpost_engine::paths::log_dir(), "outpost-app.log");
@@ -106,6 +122,7 @@ pub fn run() {
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(navigation_guard())
         .setup(move |app| {
             let handle = app.handle().clone();
             let click_handle = handle.clone();
@@ -145,11 +162,11 @@ pub fn run() {
         })
         .on_window_event(|window, event| {
             // Closing the window hides it; polling goes on until Quit.
-            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
-                if tray::is_available(window.app_handle()) {
-                    api.prevent_close();
-                    let _ = window.hide();
-                }
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event
+                && tray::is_available(window.app_handle())
+            {
+                api.prevent_close();
+                let _ = window.hide();
             }
         })
         .invoke_handler(commands::handler())

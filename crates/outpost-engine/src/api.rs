@@ -596,22 +596,18 @@ pub fn article_view(a: &outpost_core::Article) -> ArticleView {
 
 pub fn get_article(engine: &Engine, id: ArticleId) -> Result<ArticleView> {
     let store = engine.store();
-    Ok(with_snapshot(
-        &store,
-        article_view(&store.get_article(id)?),
-    )?)
+    with_snapshot(&store, article_view(&store.get_article(id)?))
 }
 
 /// A saved article reads from its captured page when there is one, so it
 /// stays readable offline and shows what was preserved as evidence.
 fn with_snapshot(store: &outpost_store::Store, mut view: ArticleView) -> Result<ArticleView> {
-    if let Some(snap) = store.get_snapshot(view.id)? {
-        if let Some(html) = snap
-            .html
-            .filter(|h| !h.trim().is_empty() && snap.error.is_none())
-        {
-            view.content_html = defer_images(&html);
-        }
+    let captured = store
+        .get_snapshot(view.id)?
+        .filter(|s| s.error.is_none())
+        .and_then(|s| s.html);
+    if let Some(html) = captured.filter(|h| !h.trim().is_empty()) {
+        view.content_html = defer_images(&html);
     }
     Ok(view)
 }

@@ -31,3 +31,16 @@ test("a first run loads the regional sources and example watchlists", async (t) 
     assert.equal(watchlists, 4, `four example watchlists, saw: ${text}`);
   });
 });
+
+test("the webview cannot be navigated away from the app", async (t) => {
+  await withApp(t, {}, async ({ browser }) => {
+    await browser.$('[data-testid="status-bar"]').waitForExist({ timeout: 15000 });
+    const origin = await browser.execute(() => window.location.origin);
+    await browser.execute(() => {
+      window.location.href = "http://127.0.0.1:9/elsewhere";
+    });
+    await browser.pause(1500);
+    assert.equal(await browser.execute(() => window.location.origin), origin, "navigation was blocked");
+    assert.equal(await browser.getTitle(), "Outpost");
+  });
+});

@@ -158,9 +158,21 @@ pub fn clap_exit(err: clap::Error) -> ExitCode {
             }
         }
         _ => {
+            // Clap's message up to the usage block, on one line: "error: the
+            // following required arguments were not provided: --articles <FILE>".
             let text = err.render().to_string();
-            let first = text.lines().next().unwrap_or("error: invalid arguments");
-            eprintln!("{first} (see 'outpost --help')");
+            let message: Vec<&str> = text
+                .lines()
+                .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect();
+            let line = if message.is_empty() {
+                "error: invalid arguments".to_string()
+            } else {
+                message.join(" ")
+            };
+            eprintln!("{line} (see 'outpost --help')");
             ExitCode::from(2)
         }
     }

@@ -90,9 +90,18 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
             } else if sources.is_empty() {
                 println!("No sources yet. Add one with: outpost sources add URL");
             } else {
+                let header = [
+                    "id",
+                    "on",
+                    "name",
+                    "last success",
+                    "next fetch",
+                    "items",
+                    "last error",
+                ];
                 println!(
                     "{:>4}  {:<3}  {:<28}  {:<16}  {:<16}  {:>6}  {}",
-                    "id", "on", "name", "last success", "next fetch", "items", "last error"
+                    header[0], header[1], header[2], header[3], header[4], header[5], header[6]
                 );
                 for s in sources {
                     let name: String = s.name.chars().take(28).collect();
