@@ -4,8 +4,8 @@
 
 SHELL := /bin/bash
 CARGO ?= cargo
-APP := target/debug/outpost-app
-CLI := target/debug/outpost
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+APP := $(TARGET_DIR)/debug/outpost-app
 
 .PHONY: run test setup ui app cli lint test-rust test-ui test-e2e icons bench clean-artifacts
 

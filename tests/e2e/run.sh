@@ -7,8 +7,9 @@ cd "$(dirname "$0")/../.."
 root=$PWD
 art="$root/tests/artifacts/e2e"
 rm -rf "$art" && mkdir -p "$art"
-export OUTPOST_APP="$root/target/debug/outpost-app"
-export OUTPOST_CLI="$root/target/debug/outpost"
+target="${CARGO_TARGET_DIR:-$root/target}"
+export OUTPOST_APP="$target/debug/outpost-app"
+export OUTPOST_CLI="$target/debug/outpost"
 export OUTPOST_ARTIFACTS="$art"
 [ -x "$OUTPOST_APP" ] || { echo "e2e: $OUTPOST_APP is missing: run 'make app' first" >&2; exit 1; }
 command -v tauri-driver >/dev/null || export PATH="$HOME/.cargo/bin:$PATH"
