@@ -344,7 +344,14 @@ fn html_escape_plain(s: &str) -> String {
 /// The link a reader should open: an alternate (or unlabelled) link,
 /// preferring HTML, never `self`, `enclosure` or the like.
 fn best_link(links: &[fr::Link]) -> Option<String> {
-    let usable = |l: &&fr::Link| !l.href.trim().is_empty() && l.href != NO_LINK;
+    // A `javascript:`, `data:` or `file:` link is never one a reader opens.
+    let usable = |l: &&fr::Link| {
+        !l.href.trim().is_empty()
+            && l.href != NO_LINK
+            && Url::parse(l.href.trim())
+                .ok()
+                .is_none_or(|u| matches!(u.scheme(), "http" | "https"))
+    };
     let alternate = |l: &&fr::Link| matches!(l.rel.as_deref(), None | Some("alternate"));
     links
         .iter()

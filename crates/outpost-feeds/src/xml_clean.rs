@@ -534,8 +534,13 @@ impl Cleaner {
             }
             return;
         }
-        if s.contains(|c: char| ('\u{80}'..='\u{9f}').contains(&c)) {
-            self.pending.extend(s.chars().map(demoronize));
+        // C0 controls other than tab and line breaks are not XML characters;
+        // NUL and ESC in particular must reach neither the archive nor a
+        // terminal that prints a title.
+        let xml_char = |c: &char| *c >= ' ' || matches!(c, '\t' | '\n' | '\r');
+        if s.contains(|c: char| ('\u{80}'..='\u{9f}').contains(&c) || !xml_char(&c)) {
+            self.pending
+                .extend(s.chars().filter(xml_char).map(demoronize));
         } else {
             self.pending.push_str(s);
         }
