@@ -146,11 +146,33 @@ impl NotificationSink for Silent {
 /// service (another process) can read it by path.
 pub fn install_icon(data_dir: &std::path::Path) -> Option<PathBuf> {
     const ICON: &[u8] = include_bytes!("../../../icons/128x128@2x.png");
-    let path = data_dir.join("outpost-icon.png");
+    // The notification service is another process: it needs an absolute path.
+    let path = std::path::absolute(data_dir.join("outpost-icon.png")).ok()?;
     if std::fs::metadata(&path).map(|m| m.len() as usize).ok() == Some(ICON.len()) {
         return Some(path);
     }
     std::fs::create_dir_all(data_dir).ok()?;
     std::fs::write(&path, ICON).ok()?;
     Some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_icon_is_written_once_as_an_absolute_png_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = install_icon(dir.path()).expect("icon written");
+        assert!(path.is_absolute());
+        let bytes = std::fs::read(&path).unwrap();
+        assert_eq!(&bytes[1..4], b"PNG");
+        let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+        assert_eq!(install_icon(dir.path()), Some(path.clone()));
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().modified().unwrap(),
+            modified,
+            "not rewritten"
+        );
+    }
 }
