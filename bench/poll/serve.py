@@ -175,9 +175,14 @@ def main():
     signal.signal(signal.SIGINT, lambda *_: done.set())
     print(f"ready: {len(feeds)} feeds on 127.0.0.1:{a.base_port}-{a.base_port + a.sites - 1}",
           flush=True)
-    done.wait()
+    # The signal may land on a server thread, which does not wake a main
+    # thread blocked in wait(); waking regularly lets Python run the handler.
+    while not done.wait(0.2):
+        pass
+    # shutdown() waits for each serve_forever loop in turn (half a second
+    # apiece); closing the sockets and leaving lets the daemon threads end
+    # with the process at once.
     for s in servers:
-        s.shutdown()
         s.server_close()
 
 
