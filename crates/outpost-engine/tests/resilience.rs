@@ -238,8 +238,7 @@ fn seed_archive(db: &Path) -> u64 {
         .unwrap();
     let s = rt().block_on(engine.poll(None)).unwrap();
     assert_eq!((s.new_articles, s.alerts), (1, 1), "{s:?}");
-    let n = engine.store().count_articles().unwrap();
-    n
+    engine.store().count_articles().unwrap()
 }
 
 #[test]
