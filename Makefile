@@ -14,8 +14,8 @@ run: setup ui app
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
 	  $(APP); \
 	else \
-	  echo "No display found: running under Xvfb (take a screenshot with 'DISPLAY=:99 import -window root shot.png')."; \
-	  xvfb-run -n 99 -s "-screen 0 1280x800x24" dbus-run-session -- $(APP); \
+	  xvfb-run -a -f /tmp/outpost-xvfb.auth -s "-screen 0 1280x800x24" sh -c \
+	    'echo "No display found: running under Xvfb on $$DISPLAY (screenshot: XAUTHORITY=/tmp/outpost-xvfb.auth DISPLAY=$$DISPLAY import -window root shot.png)"; exec dbus-run-session -- $(APP)'; \
 	fi
 
 test: setup ui lint test-rust test-ui test-e2e
