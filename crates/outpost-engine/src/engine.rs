@@ -451,10 +451,20 @@ impl Engine {
         self.events
             .emit(EngineEvent::PollProgress(progress.clone()));
 
+        // Sources in flight at once: enough to keep the fetcher's own
+        // connection limits busy while others parse and store, few enough
+        // that fetched bodies and blocking threads do not pile up in memory
+        // behind the single archive writer.
+        let in_flight = Arc::new(tokio::sync::Semaphore::new(SOURCES_IN_FLIGHT));
         let mut tasks = tokio::task::JoinSet::new();
         for source in sources {
             let engine = Arc::clone(self);
+            let in_flight = Arc::clone(&in_flight);
             tasks.spawn(async move {
+                let _permit = in_flight
+                    .acquire_owned()
+                    .await
+                    .expect("semaphore never closes");
                 let name = source.name.clone();
                 (name, engine.poll_source(source).await)
             });
@@ -949,6 +959,9 @@ pub struct NewSourceRequest {
 }
 
 pub const DEFAULT_INTERVAL_SECS: u32 = 15 * 60;
+
+/// See [`Engine::poll`].
+const SOURCES_IN_FLIGHT: usize = 24;
 
 struct Fetched {
     final_url: url::Url,
