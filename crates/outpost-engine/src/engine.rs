@@ -699,29 +699,15 @@ impl Engine {
             .iter()
             .filter(|i| i.status == IngestStatus::New)
             .count() as u32;
-        let record = FetchRecord {
-            at: f.at,
-            ok: true,
-            error: warnings,
-            latency_ms: Some(f.latency_ms),
-            items: articles.len() as u32,
-            new_items: new_articles,
-            etag: f.etag,
-            last_modified: f.last_modified,
-            next_fetch_at: Some(f.next),
-            status: Some(f.status),
-        };
-        self.store().record_fetch(source.id, &record)?;
 
-        // Match what is new or changed; an alert is unique per (watchlist,
-        // article), so a re-match of an edited article adds only new ones.
+        // Match every item the feed delivered, not only new ones: an alert is
+        // unique per (watchlist, article), so re-matching adds only alerts
+        // that are missing — after an edit, or after a crash between storing
+        // the articles and raising their alerts.
         let compiled = Arc::clone(&self.compiled.read().expect("matcher lock"));
         let mut alerts = Vec::new();
         let mut stories: Option<Vec<StoryCandidate>> = None;
         for (article, ing) in articles.iter().zip(&ingested) {
-            if ing.status == IngestStatus::Unchanged {
-                continue;
-            }
             let body = if article.text.trim().is_empty() {
                 &article.summary
             } else {
@@ -775,6 +761,22 @@ impl Engine {
                 }
             }
         }
+        // The validators and the next poll time are stored last: until the
+        // alerts exist, a crash leaves the source due and its feed is fetched
+        // in full again.
+        let record = FetchRecord {
+            at: f.at,
+            ok: true,
+            error: warnings,
+            latency_ms: Some(f.latency_ms),
+            items: articles.len() as u32,
+            new_items: new_articles,
+            etag: f.etag,
+            last_modified: f.last_modified,
+            next_fetch_at: Some(f.next),
+            status: Some(f.status),
+        };
+        self.store().record_fetch(source.id, &record)?;
         Ok(SourceOutcome {
             kind: OutcomeKind::Fetched,
             new_articles,
