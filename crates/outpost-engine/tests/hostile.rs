@@ -317,10 +317,9 @@ fn corpus() -> Vec<Case> {
         Case {
             name: "body never finishes",
             reply: Reply::Trickle,
-            // FIXME: reqwest's own timeout fires inside the body read, so
-            // the fetcher reports "the response could not be read: …
-            // operation timed out" instead of its Timeout sentence.
-            expect: Failed(&["no answer within", "operation timed out"]),
+            // The total timeout fires inside the body read; the fetcher
+            // reports it as its own Timeout sentence.
+            expect: Failed(&["no answer within"]),
         },
         Case {
             name: "HTML page instead of a feed",

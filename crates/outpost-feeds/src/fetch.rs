@@ -335,11 +335,17 @@ impl Fetcher {
             let headers = resp.headers().clone();
             let limit = self.inner.config.max_body_bytes;
             let mut body = Vec::new();
-            while let Some(chunk) = resp
-                .chunk()
-                .await
-                .map_err(|e| (FetchError::Body(error_chain(&e)), None))?
-            {
+            while let Some(chunk) = resp.chunk().await.map_err(|e| {
+                // A body that never finishes runs into the total timeout.
+                let err = if e.is_timeout() {
+                    FetchError::Timeout {
+                        seconds: self.inner.config.total_timeout.as_secs().max(1),
+                    }
+                } else {
+                    FetchError::Body(error_chain(&e))
+                };
+                (err, None)
+            })? {
                 if body.len() + chunk.len() > limit {
                     return Err((FetchError::BodyTooLarge { limit }, None));
                 }
