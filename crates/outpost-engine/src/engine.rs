@@ -848,7 +848,9 @@ impl Engine {
     /// Runs the notification policy over a cycle's new alerts and sends
     /// what it decides. Returns the number of notifications sent.
     async fn notify(self: &Arc<Self>, fresh: Vec<Fresh>) -> Result<u32> {
-        if fresh.is_empty() {
+        // Without a sink (`--no-notify`) the alerts stay unnotified, so a
+        // later poll with notifications on still announces their stories.
+        if fresh.is_empty() || !self.sink.enabled() {
             return Ok(0);
         }
         let engine = Arc::clone(self);

@@ -35,6 +35,11 @@ impl Default for NotificationStatus {
 pub trait NotificationSink: Send + Sync {
     fn send(&self, n: &Notification);
     fn status(&self) -> NotificationStatus;
+    /// False for a sink that shows nothing by choice (`--no-notify`): the
+    /// policy is then not run, so nothing counts as notified.
+    fn enabled(&self) -> bool {
+        true
+    }
 }
 
 /// Called with the alert id when the analyst clicks a notification.
@@ -134,6 +139,9 @@ pub struct Silent;
 
 impl NotificationSink for Silent {
     fn send(&self, _: &Notification) {}
+    fn enabled(&self) -> bool {
+        false
+    }
     fn status(&self) -> NotificationStatus {
         NotificationStatus {
             available: false,

@@ -248,3 +248,65 @@ fn a_broken_source_is_a_warning_not_a_failure_of_the_poll() {
         "the good source's article is stored"
     );
 }
+
+#[test]
+fn no_notify_sends_nothing_and_marks_nothing_as_notified() {
+    let wire = FeedServer::start(&rss(&[(
+        "w1",
+        "Gunmen kill 5 Chinese workers near Tajik-Afghan border in Darvoz",
+        "The attack in Darvoz district was confirmed by officials in Khorog.",
+    )]));
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("o.db");
+    let rt = rt();
+    let silent = open(&db, Arc::new(outpost_engine::notify::Silent));
+    rt.block_on(silent.add_source(NewSourceRequest {
+        url: wire.feed_url(),
+        ..Default::default()
+    }))
+    .unwrap();
+    silent
+        .add_watchlist(&watchlist(
+            "Border",
+            r#""Tajik-Afghan border" OR (таджикско-афганск* NEAR/2 границ*)"#,
+            Severity::High,
+        ))
+        .unwrap();
+    let quiet = rt.block_on(silent.poll(None)).unwrap();
+    assert_eq!((quiet.alerts, quiet.notifications), (1, 0), "{quiet:?}");
+    let alerts = silent
+        .store()
+        .list_alerts(&AlertFilter {
+            limit: 1,
+            ..Default::default()
+        })
+        .unwrap();
+    let story = alerts[0].story_id.unwrap();
+    assert_eq!(
+        silent.store().story_notified_max(story).unwrap(),
+        None,
+        "nothing counts as notified"
+    );
+    drop(silent);
+
+    // The Russian report of the same story, polled with notifications on, is
+    // announced: the silent poll did not use up the story's notification.
+    let russian = FeedServer::start(&rss(&[(
+        "r1",
+        "Боевики убили 5 китайских рабочих у таджикско-афганской границы",
+        "Нападение произошло в районе Дарвоз, сообщили в Хороге.",
+    )]));
+    let sink = Arc::new(Recorder::default());
+    let engine = open(&db, sink.clone());
+    rt.block_on(engine.add_source(NewSourceRequest {
+        url: russian.feed_url(),
+        ..Default::default()
+    }))
+    .unwrap();
+    let loud = rt.block_on(engine.poll(None)).unwrap();
+    assert_eq!((loud.alerts, loud.notifications), (1, 1), "{loud:?}");
+    assert_eq!(
+        engine.store().story_notified_max(story).unwrap(),
+        Some(Severity::High)
+    );
+}
