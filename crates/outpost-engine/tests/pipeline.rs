@@ -26,6 +26,26 @@ const OTHER: (&str, &str, &str) = (
     "Cargo bound for Mazar-i-Sharif.",
 );
 
+/// One attack, reported in English and in Russian.
+const ATTACK_EN: (&str, &str, &str) = (
+    "w1",
+    "Gunmen kill 5 Chinese workers near Tajik-Afghan border in Darvoz",
+    "The attack in Darvoz district was confirmed by officials in Khorog.",
+);
+const ATTACK_RU: (&str, &str, &str) = (
+    "r1",
+    "Боевики убили 5 китайских рабочих у таджикско-афганской границы",
+    "Нападение произошло в районе Дарвоз, сообщили в Хороге.",
+);
+
+fn bilingual_border() -> NewWatchlist {
+    watchlist(
+        "Border",
+        r#""Tajik-Afghan border" OR (таджикско-афганск* NEAR/2 границ*)"#,
+        Severity::High,
+    )
+}
+
 fn watchlist(name: &str, query: &str, severity: Severity) -> NewWatchlist {
     NewWatchlist {
         name: name.into(),
@@ -146,16 +166,8 @@ fn poll_alerts_once_and_never_again() {
 
 #[test]
 fn same_story_from_two_outlets_notifies_once() {
-    let wire = FeedServer::start(&rss(&[(
-        "w1",
-        "Gunmen kill 5 Chinese workers near Tajik-Afghan border in Darvoz",
-        "The attack in Darvoz district was confirmed by officials in Khorog.",
-    )]));
-    let russian = FeedServer::start(&rss(&[(
-        "r1",
-        "Боевики убили 5 китайских рабочих у таджикско-афганской границы",
-        "Нападение произошло в районе Дарвоз, сообщили в Хороге.",
-    )]));
+    let wire = FeedServer::start(&rss(&[ATTACK_EN]));
+    let russian = FeedServer::start(&rss(&[ATTACK_RU]));
     let dir = tempfile::tempdir().unwrap();
     let sink = Arc::new(Recorder::default());
     let engine = open(&dir.path().join("o.db"), sink.clone());
@@ -168,13 +180,7 @@ fn same_story_from_two_outlets_notifies_once() {
         }))
         .unwrap();
     }
-    engine
-        .add_watchlist(&watchlist(
-            "Border",
-            r#""Tajik-Afghan border" OR (таджикско-афганск* NEAR/2 границ*)"#,
-            Severity::High,
-        ))
-        .unwrap();
+    engine.add_watchlist(&bilingual_border()).unwrap();
     let s = rt.block_on(engine.poll(None)).unwrap();
     assert_eq!(s.alerts, 2, "{s:?}");
     assert_eq!(
@@ -251,11 +257,7 @@ fn a_broken_source_is_a_warning_not_a_failure_of_the_poll() {
 
 #[test]
 fn no_notify_sends_nothing_and_marks_nothing_as_notified() {
-    let wire = FeedServer::start(&rss(&[(
-        "w1",
-        "Gunmen kill 5 Chinese workers near Tajik-Afghan border in Darvoz",
-        "The attack in Darvoz district was confirmed by officials in Khorog.",
-    )]));
+    let wire = FeedServer::start(&rss(&[ATTACK_EN]));
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("o.db");
     let rt = rt();
@@ -265,13 +267,7 @@ fn no_notify_sends_nothing_and_marks_nothing_as_notified() {
         ..Default::default()
     }))
     .unwrap();
-    silent
-        .add_watchlist(&watchlist(
-            "Border",
-            r#""Tajik-Afghan border" OR (таджикско-афганск* NEAR/2 границ*)"#,
-            Severity::High,
-        ))
-        .unwrap();
+    silent.add_watchlist(&bilingual_border()).unwrap();
     let quiet = rt.block_on(silent.poll(None)).unwrap();
     assert_eq!((quiet.alerts, quiet.notifications), (1, 0), "{quiet:?}");
     let alerts = silent
@@ -291,11 +287,7 @@ fn no_notify_sends_nothing_and_marks_nothing_as_notified() {
 
     // The Russian report of the same story, polled with notifications on, is
     // announced: the silent poll did not use up the story's notification.
-    let russian = FeedServer::start(&rss(&[(
-        "r1",
-        "Боевики убили 5 китайских рабочих у таджикско-афганской границы",
-        "Нападение произошло в районе Дарвоз, сообщили в Хороге.",
-    )]));
+    let russian = FeedServer::start(&rss(&[ATTACK_RU]));
     let sink = Arc::new(Recorder::default());
     let engine = open(&db, sink.clone());
     rt.block_on(engine.add_source(NewSourceRequest {
