@@ -734,7 +734,7 @@ impl Engine {
                 continue;
             }
             let story_id = self.assign_story(
-                ing.article_id,
+                ing,
                 &article.title,
                 body,
                 article.published.unwrap_or(f.at),
@@ -792,7 +792,7 @@ impl Engine {
     /// story it resembles, or a new story.
     fn assign_story(
         &self,
-        article_id: outpost_core::ArticleId,
+        ingested: &outpost_store::Ingested,
         title: &str,
         body: &str,
         published: Timestamp,
@@ -800,7 +800,12 @@ impl Engine {
         cache: &mut Option<Vec<StoryCandidate>>,
     ) -> Result<outpost_core::StoryId> {
         let store = self.store();
-        if let Some(existing) = store.get_article(article_id)?.story_id {
+        // An article seen before may already belong to a story; a new one
+        // cannot, which spares the lookup for most of a cold poll.
+        let article_id = ingested.article_id;
+        if ingested.status != IngestStatus::New
+            && let Some(existing) = store.get_article(article_id)?.story_id
+        {
             return Ok(existing);
         }
         let window = story::default_window();
