@@ -47,6 +47,14 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // `outpost sources list | head` should stop quietly when the reader
+    // goes away, as command-line tools do, not panic on a broken pipe.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE before any other
+    // thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => return cmd::clap_exit(err),
