@@ -167,7 +167,7 @@ async fn set_source_enabled(engine: Engine_<'_>, id: SourceId, enabled: bool) ->
 
 #[tauri::command]
 async fn delete_source(engine: Engine_<'_>, id: SourceId) -> Res<()> {
-    engine.store().remove_source(id, Engine::now())?;
+    engine.store().remove_source(id, engine.now())?;
     Ok(())
 }
 

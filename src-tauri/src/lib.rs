@@ -141,6 +141,7 @@ pub fn run() {
                 seed: args.seed,
                 sink: Arc::new(DesktopNotifier::new(icon, Some(on_click))),
                 events: Arc::new(UiEvents(handle.clone())),
+                clock: outpost_engine::system_clock(),
             })
             .map_err(|e| {
                 // The window cannot show anything useful without an archive:

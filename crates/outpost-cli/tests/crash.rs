@@ -57,11 +57,14 @@ fn feed(source: usize) -> Vec<u8> {
     let mut out = format!(
         "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Wire {source}</title><link>http://127.0.0.1/{source}</link><description>d</description>"
     );
+    // Dated an hour before the poller's own (wall) clock, so the run does
+    // not depend on the day: stories and retention see fresh news.
+    let published = (chrono::Utc::now() - chrono::Duration::hours(1)).to_rfc2822();
     for i in 0..ITEMS {
         // Distinct titles and words per item, so that no two items are the
         // same article and stories stay small.
         out.push_str(&format!(
-            "<item><guid>s{source}-i{i}</guid><title>Khorog report {source}-{i}: convoy w{source}x{i} checkpoint</title><link>http://127.0.0.1/{source}/{i}</link><pubDate>Thu, 26 Nov 2026 08:00:00 +0000</pubDate><description>Officials in Khorog described event k{source}y{i} at post z{i}q{source}.</description></item>"
+            "<item><guid>s{source}-i{i}</guid><title>Khorog report {source}-{i}: convoy w{source}x{i} checkpoint</title><link>http://127.0.0.1/{source}/{i}</link><pubDate>{published}</pubDate><description>Officials in Khorog described event k{source}y{i} at post z{i}q{source}.</description></item>"
         ));
     }
     out.push_str("</channel></rss>");

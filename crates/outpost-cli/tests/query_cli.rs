@@ -14,12 +14,20 @@ fn outpost(args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the outpost binary runs");
-    child
+    // A command that fails on its arguments exits before reading stdin:
+    // a broken pipe here is that exit, which the assertions then check.
+    let written = child
         .stdin
         .take()
         .expect("stdin is piped")
-        .write_all(stdin.as_bytes())
-        .expect("writing stdin");
+        .write_all(stdin.as_bytes());
+    if let Err(e) = written {
+        assert_eq!(
+            e.kind(),
+            std::io::ErrorKind::BrokenPipe,
+            "writing stdin: {e}"
+        );
+    }
     child.wait_with_output().expect("outpost finishes")
 }
 

@@ -654,7 +654,7 @@ pub async fn set_alert_state(engine: &Engine, id: AlertId, state: AlertState) ->
         crate::evidence::save_alert(engine, id).await?;
         return Ok(());
     }
-    Ok(engine.store().set_alert_state(id, state, Engine::now())?)
+    Ok(engine.store().set_alert_state(id, state, engine.now())?)
 }
 
 pub fn search(engine: &Engine, req: SearchRequest) -> Result<Vec<SearchHitView>> {

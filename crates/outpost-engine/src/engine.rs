@@ -70,6 +70,15 @@ pub struct PollSummary {
     pub errors: Vec<String>,
 }
 
+/// Where the engine reads the time. The shells pass [`system_clock`]; tests
+/// pass a fixed or stepped clock, so no test depends on the day it runs.
+pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
+
+/// The wall clock.
+pub fn system_clock() -> Clock {
+    Arc::new(Utc::now)
+}
+
 /// How the engine is opened.
 pub struct EngineOptions {
     pub db_path: PathBuf,
@@ -77,6 +86,7 @@ pub struct EngineOptions {
     pub seed: bool,
     pub sink: Arc<dyn NotificationSink>,
     pub events: Arc<dyn EventSink>,
+    pub clock: Clock,
 }
 
 /// The compiled form of the enabled watchlists.
@@ -96,6 +106,7 @@ pub struct Engine {
     paused: AtomicBool,
     wake: Notify,
     poll_gate: tokio::sync::Mutex<()>,
+    clock: Clock,
 }
 
 pub const USER_AGENT: &str = concat!(
@@ -118,7 +129,7 @@ impl Engine {
     pub fn open(options: EngineOptions) -> Result<Arc<Engine>> {
         let store = Store::open(&options.db_path)?;
         if options.seed && !store.is_seeded()? {
-            seed(&store)?;
+            seed(&store, (options.clock)())?;
         }
         let settings = load_settings(&store)?;
         let fetcher =
@@ -136,6 +147,7 @@ impl Engine {
             paused: AtomicBool::new(false),
             wake: Notify::new(),
             poll_gate: tokio::sync::Mutex::new(()),
+            clock: options.clock,
             store: Mutex::new(store),
         };
         engine.recompile()?;
@@ -156,8 +168,9 @@ impl Engine {
         self.sink.status()
     }
 
-    pub fn now() -> Timestamp {
-        Utc::now()
+    /// The engine's time: every use case reads the clock here.
+    pub fn now(&self) -> Timestamp {
+        (self.clock)()
     }
 
     // ----- settings -------------------------------------------------------
@@ -211,7 +224,7 @@ impl Engine {
 
     pub fn add_watchlist(&self, w: &NewWatchlist) -> Result<Watchlist> {
         Query::parse(&w.query)?;
-        let id = self.store().add_watchlist(w, Self::now())?;
+        let id = self.store().add_watchlist(w, self.now())?;
         self.recompile()?;
         Ok(self.store().get_watchlist(id)?)
     }
@@ -224,13 +237,13 @@ impl Engine {
         if let Some(q) = &patch.query {
             Query::parse(q)?;
         }
-        let w = self.store().update_watchlist(id, patch, Self::now())?;
+        let w = self.store().update_watchlist(id, patch, self.now())?;
         self.recompile()?;
         Ok(w)
     }
 
     pub fn remove_watchlist(&self, id: WatchlistId) -> Result<()> {
-        self.store().remove_watchlist(id, Self::now())?;
+        self.store().remove_watchlist(id, self.now())?;
         self.recompile()
     }
 
@@ -251,7 +264,7 @@ impl Engine {
             let w = store.get_watchlist(id)?;
             (w.clone(), Query::parse(&w.query)?, store.count_articles()?)
         };
-        let now = Self::now();
+        let now = self.now();
         let mut after = 0;
         let mut scanned = 0u64;
         let mut added = 0;
@@ -338,7 +351,7 @@ impl Engine {
             folder: input.folder,
             tags: input.tags,
         };
-        let id = self.store().add_source(&new, Self::now())?;
+        let id = self.store().add_source(&new, self.now())?;
         self.events.emit(EngineEvent::SourcesChanged);
         self.wake.notify_one();
         Ok(self.store().get_source(id)?)
@@ -347,14 +360,14 @@ impl Engine {
     /// Adds a source exactly as given, without fetching it first (OPML
     /// import, the default pack, scripts).
     pub fn add_source_unchecked(&self, new: &NewSource) -> Result<SourceId> {
-        let id = self.store().add_source(new, Self::now())?;
+        let id = self.store().add_source(new, self.now())?;
         self.events.emit(EngineEvent::SourcesChanged);
         Ok(id)
     }
 
     /// Loads the default regional source pack (see `outpost_feeds::defaults`).
     pub fn add_default_sources(&self) -> Result<u32> {
-        let added = add_default_sources(&self.store())?;
+        let added = add_default_sources(&self.store(), self.now())?;
         self.events.emit(EngineEvent::SourcesChanged);
         self.wake.notify_one();
         Ok(added)
@@ -428,7 +441,7 @@ impl Engine {
     /// Polls every due source once (or the given ones, due or not).
     pub async fn poll(self: &Arc<Self>, only: Option<Vec<SourceId>>) -> Result<PollSummary> {
         let _gate = self.poll_gate.lock().await;
-        let now = Self::now();
+        let now = self.now();
         let sources: Vec<Source> = {
             let store = self.store();
             match only {
@@ -534,7 +547,7 @@ impl Engine {
         };
         let fetcher = self.fetcher();
         let outcome = fetcher.fetch(&request).await;
-        let now = Self::now();
+        let now = self.now();
         let next = now + jittered(source.interval_secs);
         match outcome {
             FetchOutcome::NotModified { elapsed, .. } => {
@@ -618,7 +631,7 @@ impl Engine {
         status: Option<u16>,
         retry_after: Option<StdDuration>,
     ) -> Result<()> {
-        let now = Self::now();
+        let now = self.now();
         let failures = source.health.consecutive_failures + 1;
         let base = StdDuration::from_secs(u64::from(source.interval_secs.max(60)));
         let mut wait = outpost_feeds::fetch::backoff(failures, base, rand::random::<f64>());
@@ -886,7 +899,8 @@ impl Engine {
                 .collect();
             let decision = {
                 let mut policy = engine.policy.lock().expect("policy lock");
-                policy.decide(Engine::now(), chrono::Local::now().time(), candidates)
+                let now = engine.now();
+                policy.decide(now, now.with_timezone(&chrono::Local).time(), candidates)
             };
             let before = engine.sink.status();
             for n in &decision.notifications {
@@ -897,7 +911,7 @@ impl Engine {
                 engine.events.emit(EngineEvent::NotificationStatus(after));
             }
             let store = engine.store();
-            let now = Engine::now();
+            let now = engine.now();
             for n in &decision.notifications {
                 for (story, severity) in &n.stories {
                     let wl = n
@@ -945,7 +959,7 @@ impl Engine {
 
     fn until_next_due(&self) -> Option<StdDuration> {
         let sources = self.store().list_sources().ok()?;
-        let now = Self::now();
+        let now = self.now();
         let next = sources
             .iter()
             .filter(|s| s.enabled)
@@ -1065,9 +1079,8 @@ fn load_settings(store: &Store) -> Result<Settings> {
     })
 }
 
-fn seed(store: &Store) -> Result<()> {
-    add_default_sources(store)?;
-    let now = Utc::now();
+fn seed(store: &Store, now: Timestamp) -> Result<()> {
+    add_default_sources(store, now)?;
     for w in crate::defaults::example_watchlists() {
         match store.add_watchlist(&w, now) {
             Ok(_) | Err(outpost_store::StoreError::WatchlistExists { .. }) => {}
@@ -1080,8 +1093,7 @@ fn seed(store: &Store) -> Result<()> {
 
 /// Adds the regional source pack; sources already present are left alone.
 /// Returns how many were added.
-fn add_default_sources(store: &Store) -> Result<u32> {
-    let now = Utc::now();
+fn add_default_sources(store: &Store, now: Timestamp) -> Result<u32> {
     let mut added = 0;
     for s in outpost_feeds::defaults::default_sources() {
         let new = NewSource {

@@ -19,7 +19,7 @@
 //! `Snapshot::text`, exactly as stored; [`text_sha256`] computes it. Exports
 //! carry the same hash next to the same text, so anyone can recompute it.
 
-use outpost_core::{AlertId, AlertState, Article, ArticleId, Snapshot};
+use outpost_core::{AlertId, AlertState, Article, ArticleId, Snapshot, Timestamp};
 use outpost_feeds::fetch::{FetchConfig, FetchOutcome, FetchRequest, Fetcher};
 use outpost_feeds::sanitize::{html_to_text, sanitize_html};
 use sha2::{Digest, Sha256};
@@ -40,7 +40,7 @@ use crate::error::{EngineError, Result};
 pub async fn save_article(engine: &Engine, article_id: ArticleId) -> Result<Snapshot> {
     engine
         .store()
-        .set_article_saved(article_id, true, Engine::now())?;
+        .set_article_saved(article_id, true, engine.now())?;
     let existing = engine.store().get_snapshot(article_id)?;
     match existing {
         Some(s) if s.error.is_none() => Ok(s),
@@ -53,7 +53,7 @@ pub async fn save_article(engine: &Engine, article_id: ArticleId) -> Result<Snap
 pub async fn save_alert(engine: &Engine, alert_id: AlertId) -> Result<Snapshot> {
     engine
         .store()
-        .set_alert_state(alert_id, AlertState::Saved, Engine::now())?;
+        .set_alert_state(alert_id, AlertState::Saved, engine.now())?;
     let article_id = engine.store().get_alert(alert_id)?.article_id;
     save_article(engine, article_id).await
 }
@@ -79,16 +79,19 @@ pub async fn capture_with(
     article_id: ArticleId,
 ) -> Result<Snapshot> {
     let article = engine.store().get_article(article_id)?;
+    let now = engine.now();
     let snapshot = match fetch_page(fetcher, &article).await {
         Ok(page) => {
-            let extracted = tokio::task::spawn_blocking(move || extract(page)).await;
+            let extracted = tokio::task::spawn_blocking(move || extract(page, now)).await;
             match extracted {
                 Ok(Ok(s)) => s,
-                Ok(Err(msg)) => from_feed(&article, msg),
-                Err(join) => from_feed(&article, format!("the page could not be read: {join}")),
+                Ok(Err(msg)) => from_feed(&article, msg, now),
+                Err(join) => {
+                    from_feed(&article, format!("the page could not be read: {join}"), now)
+                }
             }
         }
-        Err(msg) => from_feed(&article, msg),
+        Err(msg) => from_feed(&article, msg, now),
     };
     if let Some(error) = &snapshot.error {
         tracing::warn!(
@@ -172,13 +175,12 @@ async fn fetch_page(fetcher: &Fetcher, article: &Article) -> std::result::Result
 
 /// Readability extraction, then sanitising. CPU work: runs on a blocking
 /// thread.
-fn extract(page: Page) -> std::result::Result<Snapshot, String> {
+fn extract(page: Page, fetched_at: Timestamp) -> std::result::Result<Snapshot, String> {
     let cfg = dom_smoothie::Config {
         max_elements_to_parse: MAX_ELEMENTS,
         text_mode: dom_smoothie::TextMode::Formatted,
         ..Default::default()
     };
-    let fetched_at = Engine::now();
     let no_text = || format!("{} has no readable article text", page.final_url);
     let mut readability = dom_smoothie::Readability::new(
         page.html.as_str(),
@@ -206,7 +208,7 @@ fn extract(page: Page) -> std::result::Result<Snapshot, String> {
 }
 
 /// The snapshot of a page that could not be captured: the feed's content.
-fn from_feed(article: &Article, error: String) -> Snapshot {
+fn from_feed(article: &Article, error: String, fetched_at: Timestamp) -> Snapshot {
     let base = article.url.as_deref().and_then(|u| Url::parse(u).ok());
     let source_html = if article.content_html.trim().is_empty() {
         &article.summary
@@ -216,7 +218,7 @@ fn from_feed(article: &Article, error: String) -> Snapshot {
     let text = tidy_text(&feed_text(article));
     Snapshot {
         final_url: None,
-        fetched_at: Engine::now(),
+        fetched_at,
         html: Some(sanitize_html(source_html, base.as_ref())),
         sha256: Some(text_sha256(&text)),
         text: Some(text),

@@ -173,7 +173,7 @@ pub fn export_to_file(
         });
     }
     let rows = collect(engine, selection, progress)?;
-    let bytes = render(&rows, format, Engine::now())?;
+    let bytes = render(&rows, format, engine.now())?;
     crate::transfer::write_new(path, &bytes, force)?;
     Ok(ExportSummary {
         count: rows.len() as u32,

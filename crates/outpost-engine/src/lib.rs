@@ -17,7 +17,7 @@ pub mod settings;
 pub mod transfer;
 
 pub use engine::{
-    DEFAULT_INTERVAL_SECS, Engine, EngineEvent, EngineOptions, EventSink, NewSourceRequest,
-    NoEvents, PollProgress, PollSummary, USER_AGENT,
+    Clock, DEFAULT_INTERVAL_SECS, Engine, EngineEvent, EngineOptions, EventSink, NewSourceRequest,
+    NoEvents, PollProgress, PollSummary, USER_AGENT, system_clock,
 };
 pub use error::{EngineError, Result};

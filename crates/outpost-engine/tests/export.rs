@@ -56,6 +56,8 @@ fn open_engine(dir: &Path) -> Arc<Engine> {
         seed: false,
         sink: Arc::new(outpost_engine::notify::Silent),
         events: Arc::new(outpost_engine::NoEvents),
+        // The fixtures are dated around this instant; see `archive`.
+        clock: Arc::new(|| Utc.with_ymd_and_hms(2026, 11, 25, 12, 30, 0).unwrap()),
     })
     .expect("the archive opens")
 }
@@ -513,7 +515,11 @@ fn html_report_renders_in_headless_chromium() {
     assert_eq!(std::fs::read_to_string(&page).unwrap(), html);
     let shot = a.dir.join("report.png");
     let profile = tempfile::tempdir().unwrap();
+    // The browser is a tool here, not code under test: it runs on the real
+    // clock even when the suite runs shifted in time (`make test-clock`).
     let mut child = std::process::Command::new(chromium)
+        .env_remove("LD_PRELOAD")
+        .env_remove("FAKETIME")
         .args([
             "--headless",
             "--no-sandbox",

@@ -174,7 +174,7 @@ fn without_network_every_source_shows_its_own_error() {
         assert!(src.health.last_success_at.is_none());
         assert_eq!(src.health.consecutive_failures, 1);
         // The source backs off instead of being retried at once.
-        assert!(src.health.next_fetch_at.unwrap() > chrono::Utc::now());
+        assert!(src.health.next_fetch_at.unwrap() > support::test_now());
     }
     // A second engine opened on the same archive starts normally and shows
     // the same errors: starting never needs the network.
@@ -259,6 +259,7 @@ fn read_only_data_folder_is_a_clear_error_and_corrupts_nothing() {
         seed: false,
         sink: Arc::new(Recorder::default()),
         events: Arc::new(outpost_engine::NoEvents),
+        clock: outpost_engine::system_clock(),
     })
     .err()
     .expect("opening an archive in a read-only folder fails");

@@ -48,6 +48,7 @@ impl Ctx {
             seed: false,
             sink,
             events,
+            clock: outpost_engine::system_clock(),
         })?)
     }
 

@@ -149,9 +149,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Remove { id } => {
-            let removed = engine
-                .store()
-                .remove_source(id, outpost_engine::Engine::now())?;
+            let removed = engine.store().remove_source(id, engine.now())?;
             println!("removed source {id} ({removed} articles no longer needed were deleted)");
         }
         Command::Enable { id } => {

@@ -95,14 +95,28 @@ fn fnv(bytes: &[u8]) -> u64 {
     })
 }
 
-/// An RSS 2.0 document with `(guid, title, description)` items.
+/// The instant the test engines live at: fixtures are dated relative to it,
+/// so no test depends on the day it runs.
+pub fn test_now() -> outpost_core::Timestamp {
+    use chrono::TimeZone;
+    chrono::Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap()
+}
+
+/// A clock that stands still at [`test_now`].
+pub fn fixed_clock() -> outpost_engine::Clock {
+    Arc::new(test_now)
+}
+
+/// An RSS 2.0 document with `(guid, title, description)` items, published
+/// an hour before [`test_now`].
 pub fn rss(items: &[(&str, &str, &str)]) -> String {
+    let published = (test_now() - chrono::Duration::hours(1)).to_rfc2822();
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel><title>Khatlon Wire</title><link>http://127.0.0.1/</link><description>Fixture</description>\n",
     );
     for (guid, title, desc) in items {
         out.push_str(&format!(
-            "<item><guid>{guid}</guid><title>{title}</title><link>http://127.0.0.1/news/{guid}</link><pubDate>Thu, 26 Nov 2026 08:00:00 +0000</pubDate><description>{desc}</description></item>\n"
+            "<item><guid>{guid}</guid><title>{title}</title><link>http://127.0.0.1/news/{guid}</link><pubDate>{published}</pubDate><description>{desc}</description></item>\n"
         ));
     }
     out.push_str("</channel></rss>\n");
@@ -130,6 +144,7 @@ pub fn open(db: &std::path::Path, sink: Arc<dyn NotificationSink>) -> Arc<Engine
         seed: false,
         sink,
         events: Arc::new(NoEvents),
+        clock: fixed_clock(),
     })
     .expect("open engine")
 }
