@@ -26,6 +26,7 @@ pub(super) fn parse(text: &str, syntax: Syntax) -> Result<Node, QueryError> {
         depth: 0,
         terms: 0,
         field: None,
+        syntax,
     };
     let parsed = parser.parse_or()?;
     if let Some(tok) = parser.peek() {
@@ -360,6 +361,7 @@ struct Parser<'t> {
     terms: usize,
     /// The `title:` or `body:` the token being parsed is inside.
     field: Option<FieldName>,
+    syntax: Syntax,
 }
 
 impl Parser<'_> {
@@ -756,8 +758,10 @@ impl Parser<'_> {
     }
 
     fn word_node(&mut self, raw: &str, start: usize) -> Result<Node, QueryError> {
+        // A search treats a stray `*` as the punctuation it is there.
         if let Some(star) = raw.find('*')
             && star + 1 != raw.len()
+            && self.syntax == Syntax::Watchlist
         {
             return Err(self.err(
                 start + star,
