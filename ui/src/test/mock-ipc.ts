@@ -166,7 +166,7 @@ export class MockBackend implements Backend {
       last_success_at: i === 6 ? new Date(t0 - 5 * 3600_000).toISOString() : new Date(t0 - (i + 1) * 90_000).toISOString(),
       next_fetch_at: s.enabled ? new Date(t0 + (i + 1) * 60_000).toISOString() : null,
     }));
-    this.watchlists = WATCHLISTS.map((w, i) => ({ ...w, id: i + 1, alert_count: 0, unread_count: 0 }));
+    this.watchlists = WATCHLISTS.map((w, i) => ({ ...w, id: i + 1, alert_count: 0, unread_count: 0, problem: null }));
     const n = opts.alerts ?? 60;
     let story = 1;
     let t = t0 - 2 * 60_000;
@@ -479,7 +479,7 @@ export class MockBackend implements Backend {
         if (!input.name.trim()) throw { code: "invalid_input", message: "A watchlist needs a name." } satisfies ApiError;
         const id = a.id as number | null;
         if (id === null) {
-          const w: Watchlist = { ...input, id: Math.max(0, ...this.watchlists.map((x) => x.id)) + 1, alert_count: 0, unread_count: 0 };
+          const w: Watchlist = { ...input, id: Math.max(0, ...this.watchlists.map((x) => x.id)) + 1, alert_count: 0, unread_count: 0, problem: null };
           this.watchlists.push(w);
           return { ...w };
         }
