@@ -134,7 +134,9 @@ impl Query {
     }
 
     /// Parses a full-text search: the same language and limits as a
-    /// watchlist, read leniently (see [`Syntax::Search`]); the store
+    /// watchlist, read leniently (unknown `name:` is text, `text:` is
+    /// `body:`, a bare `NEAR` is `NEAR/10`, `source:`/`lang:` are refused
+    /// for the search filters); the store
     /// translates the tree for its index.
     pub fn parse_search(text: &str) -> Result<Query, QueryError> {
         parse::parse(text, Syntax::Search).map(|root| Query { root })
