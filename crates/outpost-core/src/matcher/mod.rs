@@ -22,6 +22,8 @@ mod compile;
 mod index;
 mod presearch;
 
+use std::borrow::Cow;
+
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 use rustc_hash::FxHashMap;
 
@@ -124,18 +126,64 @@ pub(crate) fn near_join(
 }
 
 /// Joins each of `these` with its nearest non-overlapping occurrence of
-/// `others` on each side, when near enough.
+/// `others` on each side, when near enough. The nearest after is the least
+/// by `(first, last)` starting after it; the nearest before, the greatest by
+/// `(last, first)` ending before it (so ties go to the narrower occurrence).
 fn join_nearest(
     these: &[(u32, u32)],
     others: &[(u32, u32)],
     distance: u32,
     out: &mut Vec<(u32, u32)>,
 ) {
-    // By start, for the nearest after; by end, for the nearest before. Ties
-    // go to the narrower occurrence.
+    // The usual case, a word or two on each side, scans without allocating.
+    if these.len() * others.len() <= 64 {
+        join_by_scan(these, others, distance, out);
+    } else {
+        join_by_search(these, others, distance, out);
+    }
+}
+
+fn join_by_scan(
+    these: &[(u32, u32)],
+    others: &[(u32, u32)],
+    distance: u32,
+    out: &mut Vec<(u32, u32)>,
+) {
+    for &(first, last) in these {
+        let after = others.iter().filter(|o| o.0 > last).min();
+        if let Some(&(o_first, o_last)) = after
+            && o_first - last <= distance
+        {
+            out.push((first, o_last));
+        }
+        let before = others
+            .iter()
+            .filter(|o| o.1 < first)
+            .max_by_key(|&&(o_first, o_last)| (o_last, o_first));
+        if let Some(&(o_first, o_last)) = before
+            && first - o_last <= distance
+        {
+            out.push((o_first, last));
+        }
+    }
+}
+
+fn join_by_search(
+    these: &[(u32, u32)],
+    others: &[(u32, u32)],
+    distance: u32,
+    out: &mut Vec<(u32, u32)>,
+) {
+    // `others` is sorted by start; sorted by end too unless its widths vary
+    // (an OR of words and phrases, or a NEAR).
     let by_first = others;
-    let mut by_last = others.to_vec();
-    by_last.sort_unstable_by_key(|&(first, last)| (last, first));
+    let by_last: Cow<'_, [(u32, u32)]> = if others.is_sorted_by_key(|&(f, l)| (l, f)) {
+        Cow::Borrowed(others)
+    } else {
+        let mut sorted = others.to_vec();
+        sorted.sort_unstable_by_key(|&(f, l)| (l, f));
+        Cow::Owned(sorted)
+    };
     for &(first, last) in these {
         let after = by_first.partition_point(|&(o_first, _)| o_first <= last);
         if let Some(&(o_first, o_last)) = by_first.get(after)
@@ -506,6 +554,11 @@ mod tests {
             let slow: BTreeSet<_> = slow.into_iter().collect();
             prop_assert!(fast.iter().all(|o| slow.contains(o)));
             prop_assert!(fast.len() <= 2 * (lefts.len() + rights.len()));
+            // The scan for short lists and the search for long ones agree.
+            let (mut scanned, mut searched) = (Vec::new(), Vec::new());
+            join_by_scan(&lefts, &rights, distance, &mut scanned);
+            join_by_search(&lefts, &rights, distance, &mut searched);
+            prop_assert_eq!(scanned, searched);
         }
     }
 
