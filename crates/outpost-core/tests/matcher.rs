@@ -557,6 +557,53 @@ proptest! {
     }
 }
 
+/// Pieces of a long query and how many words and values each holds.
+const PIECES: &[(&str, usize)] = &[
+    ("border", 1),
+    ("\"tajik afghan\"", 2),
+    ("source:asia*", 1),
+    ("гран*", 1),
+    ("(мина OR mine)", 2),
+    ("\"border gua*\"", 2),
+    ("lang:ru", 1),
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    // Hardening 2, item 1: the size of a query counts against a limit: at
+    // MAX_TERMS words and values it parses, compiles and matches; one more
+    // is an error at the column of the word that passes the limit.
+    #[test]
+    fn size_works_at_the_limit_and_fails_past_it(
+        picks in prop::collection::vec(0..PIECES.len(), 1..3000),
+        past in any::<bool>(),
+    ) {
+        use outpost_core::query::MAX_TERMS;
+        let target = MAX_TERMS + usize::from(past);
+        let (mut text, mut terms) = (String::new(), 0);
+        for i in picks.into_iter().cycle() {
+            let (piece, count) = if terms + PIECES[i].1 > target { ("border", 1) } else { PIECES[i] };
+            text.push_str(piece);
+            text.push(' ');
+            terms += count;
+            if terms == target {
+                break;
+            }
+        }
+        let last_word = text.trim_end().rfind(' ').map_or(0, |i| i + 1);
+        let column = text[..last_word].chars().count() + 1;
+        let outcome = on_small_stack(move || exercise(&text));
+        if past {
+            let err = outcome.unwrap_err();
+            prop_assert!(err.starts_with(&format!("error at column {column}: ")), "{}", err);
+            prop_assert!(err.contains("more than 2000 words"), "{}", err);
+        } else {
+            prop_assert!(outcome.is_ok(), "{:?}", outcome);
+        }
+    }
+}
+
 proptest! {
     // Runs as many cases as PROPTEST_CASES asks (256 by default), so that
     // `make fuzz` can run it for minutes: the parser, on text built from the
