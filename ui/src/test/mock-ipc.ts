@@ -94,7 +94,7 @@ const TEMPLATES: Array<Template> = [
   { title: "انفجار در شهر قندوز دست‌کم سه کشته برجای گذاشت", summary: "منابع محلی از انفجار در نزدیکی بازار خبر می‌دهند.", lang: "fa", source: 3, terms: ["قندوز", "انفجار"] },
 ];
 
-const WATCHLISTS: Array<Omit<Watchlist, "id" | "alert_count" | "unread_count">> = [
+const WATCHLISTS: Array<Omit<Watchlist, "id" | "alert_count" | "unread_count" | "problem">> = [
   { name: "Border incidents", query: 'border OR границ* OR مرز* OR марз*', severity: "high", notify: true, scope_sources: [], scope_langs: [], color: "#d9480f" },
   { name: "Foreign nationals", query: '"foreign nationals" OR иностран* OR خارجی OR хориҷӣ', severity: "critical", notify: true, scope_sources: [], scope_langs: [], color: "#c2255c" },
   { name: "Badakhshan / GBAO", query: "Badakhshan OR бадахшан* OR ГБАО OR Хорог* OR بدخشان", severity: "medium", notify: true, scope_sources: [], scope_langs: [], color: "#1971c2" },
