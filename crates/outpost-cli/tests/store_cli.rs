@@ -172,9 +172,10 @@ fn search_reports_bad_input_clearly() {
         "{}",
         text(&out.stderr)
     );
+    // Search speaks the watchlist language's errors, with the column.
     let out = outpost(&db, &["search", "NOT", "border"]);
     assert!(
-        text(&out.stderr).contains("only excludes"),
+        text(&out.stderr).contains("error at column 1: this exclusion would match every article that lacks the excluded text"),
         "{}",
         text(&out.stderr)
     );
@@ -244,4 +245,58 @@ fn backup_of_a_damaged_archive_names_the_file() {
         err.contains("outpost.db") && err.contains("damaged"),
         "{err}"
     );
+}
+
+// Hardening 2, item 1: an archive holding a 20,000-link NEAR chain (stored
+// by an earlier version) aborted every command; now it opens, and
+// `watchlists list` shows why that watchlist is not matched.
+#[test]
+fn watchlists_list_warns_about_a_stored_query_past_the_limits() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("outpost.db");
+    seed(&db);
+    {
+        let store = Store::open(&db).unwrap();
+        let watchlist = |name: &str, query: String| outpost_core::NewWatchlist {
+            name: name.into(),
+            query,
+            severity: outpost_core::Severity::High,
+            notify: false,
+            scope_sources: vec![],
+            scope_langs: vec![],
+            color: None,
+        };
+        let now = Utc::now();
+        let chain = "tajik NEAR/5 ".repeat(20_000) + "afghan";
+        store
+            .add_watchlist(&watchlist("chain", chain), now)
+            .unwrap();
+        store
+            .add_watchlist(&watchlist("border", "border".into()), now)
+            .unwrap();
+    }
+    let out = outpost(&db, &["watchlists", "list"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert_eq!(stdout.matches("warning: not matched").count(), 1);
+    assert!(stdout.contains("levels deep"));
+    let out = outpost(&db, &["watchlists", "list", "--json"]);
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let named = |name: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|w| w["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert!(
+        named("chain")["problem"]
+            .as_str()
+            .unwrap()
+            .contains("levels deep")
+    );
+    assert!(named("border")["problem"].is_null());
+    let out = outpost(&db, &["sources", "list"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }

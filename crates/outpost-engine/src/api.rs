@@ -109,6 +109,9 @@ pub struct WatchlistView {
     pub color: String,
     pub alert_count: u64,
     pub unread_count: u64,
+    /// Why the watchlist is not being matched (its stored query no longer
+    /// parses), or null when it is.
+    pub problem: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -413,6 +416,7 @@ pub fn list_watchlists(engine: &Engine) -> Result<Vec<WatchlistView>> {
             scope_sources: w.scope_sources,
             scope_langs: w.scope_langs,
             color: w.color.unwrap_or_else(|| DEFAULT_COLOR.to_string()),
+            problem: engine.watchlist_problem(w.id),
         })
         .collect())
 }

@@ -93,6 +93,9 @@ pub struct EngineOptions {
 struct Compiled {
     matcher: Matcher,
     meta: HashMap<WatchlistId, Watchlist>,
+    /// Why a stored watchlist is not matched: its query fails to parse
+    /// (written before a limit existed, or edited by hand).
+    problems: HashMap<WatchlistId, String>,
 }
 
 pub struct Engine {
@@ -140,6 +143,7 @@ impl Engine {
             compiled: RwLock::new(Arc::new(Compiled {
                 matcher: Matcher::new(Vec::new()),
                 meta: HashMap::new(),
+                problems: HashMap::new(),
             })),
             sink: options.sink,
             events: options.events,
@@ -201,25 +205,43 @@ impl Engine {
 
     /// Rebuilds the matcher from the enabled watchlists. Called after every
     /// watchlist change; cheap next to a poll.
+    /// Compiles the enabled watchlists. A stored query that no longer
+    /// parses is skipped with a problem shown on its watchlist, never fatal:
+    /// opening the archive and polling go on (Hardening 2, item 1).
     pub fn recompile(&self) -> Result<()> {
         let watchlists = self.store().list_watchlists()?;
         let mut queries = Vec::new();
         let mut meta = HashMap::new();
-        for w in watchlists.into_iter().filter(|w| w.enabled) {
+        let mut problems = HashMap::new();
+        for w in watchlists {
             match Query::parse(&w.query) {
-                Ok(q) => {
+                Ok(q) if w.enabled => {
                     queries.push((w.id, q));
                     meta.insert(w.id, w);
                 }
-                Err(e) => tracing::warn!(watchlist = w.id, "skipping watchlist '{}': {e}", w.name),
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!(watchlist = w.id, "skipping watchlist '{}': {e}", w.name);
+                    problems.insert(
+                        w.id,
+                        format!("not matched: its query has an {e}; edit the query to fix it"),
+                    );
+                }
             }
         }
         let compiled = Compiled {
             matcher: Matcher::new(queries),
             meta,
+            problems,
         };
         *self.compiled.write().expect("matcher lock") = Arc::new(compiled);
         Ok(())
+    }
+
+    /// Why a watchlist is not being matched, when it is not.
+    pub fn watchlist_problem(&self, id: WatchlistId) -> Option<String> {
+        let compiled = self.compiled.read().expect("matcher lock");
+        compiled.problems.get(&id).cloned()
     }
 
     pub fn add_watchlist(&self, w: &NewWatchlist) -> Result<Watchlist> {

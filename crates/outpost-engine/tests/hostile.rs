@@ -681,3 +681,114 @@ impl RawServer {
         RawServer { base, hits }
     }
 }
+
+/// A watchlist as a shared file or an old archive may hold it.
+fn shared_watchlist(name: &str, query: String) -> NewWatchlist {
+    NewWatchlist {
+        name: name.into(),
+        query,
+        severity: Severity::High,
+        notify: false,
+        scope_sources: vec![],
+        scope_langs: vec![],
+        color: None,
+    }
+}
+
+// Hardening 2, item 1: a stored 20,000-link NEAR chain aborted every command
+// that opened the engine (`sources list`, `poll`, even `watchlists
+// remove`). Now the archive opens, the watchlist is listed with a warning
+// and skipped, the others still match, and it can be removed.
+#[test]
+fn a_stored_query_past_the_limits_is_skipped_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("outpost.db");
+    let chain = "tajik NEAR/5 ".repeat(20_000) + "afghan";
+    {
+        // Written directly, as an archive of an earlier version holds it.
+        let store = outpost_store::Store::open(&db).unwrap();
+        let now = chrono::Utc::now();
+        store
+            .add_watchlist(&shared_watchlist("chain", chain), now)
+            .unwrap();
+        store
+            .add_watchlist(&shared_watchlist("border", "border".into()), now)
+            .unwrap();
+    }
+    let server = support::FeedServer::start(&rss(&[(
+        "b1",
+        "Border post reopens",
+        "Traffic resumed at the border.",
+    )]));
+    let engine = open(&db, Arc::new(Recorder::default()));
+    let listed = outpost_engine::api::list_watchlists(&engine).unwrap();
+    let bad = listed.iter().find(|w| w.name == "chain").unwrap();
+    let problem = bad.problem.as_deref().expect("a warning on the watchlist");
+    assert!(problem.contains("levels deep"), "{problem}");
+    let good = listed.iter().find(|w| w.name == "border").unwrap();
+    assert_eq!(good.problem, None);
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(engine.add_source(outpost_engine::NewSourceRequest {
+        url: server.feed_url(),
+        ..Default::default()
+    }))
+    .unwrap();
+    let summary = rt.block_on(engine.poll(None)).unwrap();
+    assert_eq!(
+        (summary.ok, summary.failed, summary.alerts),
+        (1, 0, 1),
+        "{summary:?}"
+    );
+
+    engine.remove_watchlist(bad.id).unwrap();
+    let after = outpost_engine::api::list_watchlists(&engine).unwrap();
+    assert_eq!(after.len(), 1);
+}
+
+// Hardening 2, item 1: `watchlists import` of a 20,000-link chain stored it
+// and then aborted; now the import reports it by name at its column, stores
+// the rest, and the archive opens again.
+#[test]
+fn importing_a_query_past_the_limits_reports_it_and_stores_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("outpost.db");
+    let file = dir.path().join("shared.toml");
+    let chain = "tajik NEAR/5 ".repeat(20_000) + "afghan";
+    std::fs::write(
+        &file,
+        format!(
+            "[[watchlist]]\nname = \"chain\"\nquery = \"{chain}\"\n\n\
+             [[watchlist]]\nname = \"border\"\nquery = \"border\"\n"
+        ),
+    )
+    .unwrap();
+    {
+        let engine = open(&db, Arc::new(Recorder::default()));
+        let summary = outpost_engine::transfer::import_watchlists(&engine, &file).unwrap();
+        assert_eq!(summary.added, 1);
+        assert_eq!(summary.errors.len(), 1, "{:?}", summary.errors);
+        assert!(
+            summary.errors[0].starts_with("chain: error at column "),
+            "{:?}",
+            summary.errors
+        );
+        assert!(
+            summary.errors[0].contains("levels deep"),
+            "{:?}",
+            summary.errors
+        );
+        // Adding it by hand is refused the same way.
+        let err = engine
+            .add_watchlist(&shared_watchlist("chain", "a NEAR/1 ".repeat(6_000) + "b"))
+            .unwrap_err();
+        assert!(err.to_string().contains("levels deep"), "{err}");
+    }
+    let engine = open(&db, Arc::new(Recorder::default()));
+    let listed = outpost_engine::api::list_watchlists(&engine).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].name, "border");
+}

@@ -1,23 +1,35 @@
-//! Full-text search: the user's query syntax, its translation into a safe
-//! FTS5 expression, and the two search orders (see the crate docs for why
+//! Full-text search: the user's query, parsed by the watchlist language's
+//! own parser ([`Query::parse_search`]) and translated into a safe FTS5
+//! expression, and the two search orders (see the crate docs for why
 //! neither sorts every match).
 //!
-//! Syntax: `word`, `"a phrase"`, `prefix*`, `A NEAR B` / `A NEAR/5 B`,
-//! `A OR B`, `A AND B` (or just `A B`), `NOT A` / `-A`, `( … )`, and
-//! `title:word` / `title:"a phrase"` to search titles only. Operators are
-//! upper-case; lower-case `and`, `or`, `not`, `near` are searched as words.
-//! Every word is normalised like the index and emitted as a quoted FTS5
-//! string, so no user text is ever interpreted by FTS5 itself.
+//! The language is the watchlist language read leniently: `word`,
+//! `"a phrase"`, `prefix*`, `A NEAR B` / `A NEAR/5 B`, `A OR B`, `A AND B`
+//! (or just `A B`), `NOT A` / `-A`, `( … )`, and `title:` / `body:` to search
+//! one field. Its depth and size limits apply here too. Every word is
+//! normalised like the index and emitted as a quoted FTS5 string, so no user
+//! text is ever interpreted by FTS5 itself.
+//!
+//! FTS5 cannot say everything the tree can, so two translations are
+//! approximate: a chain of `NEAR`s becomes one FTS5 `NEAR` group of all its
+//! operands within the largest distance, and an `OR` beside `NEAR` is
+//! distributed (`(a OR b) NEAR c` is `NEAR(a c) OR NEAR(b c)`), up to
+//! [`MAX_NEAR_GROUPS`] groups.
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
+use outpost_core::query::{Node, PhraseItem, Query};
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params_from_iter};
 
 use crate::error::Result;
 use crate::text::{self, Highlight};
 use crate::{ArticleId, SearchHit, SearchOrder, SearchQuery, Store, from_ms, from_ms_opt, ms};
+
+/// A search that cannot be run: the watchlist language's error, with the
+/// column where it was noticed.
+pub use outpost_core::query::QueryError;
 
 /// Ranked search ranks at most this many of the most recent matches.
 pub const RANK_WINDOW: u32 = 300;
@@ -31,34 +43,12 @@ pub const DEFAULT_LIMIT: u32 = 50;
 /// Largest page a query may ask for.
 pub const MAX_LIMIT: u32 = 1_000;
 /// `A NEAR B` without a distance: within this many words.
-pub const DEFAULT_NEAR: u32 = 10;
+pub const DEFAULT_NEAR: u32 = outpost_core::query::SEARCH_NEAR_DISTANCE;
+/// How many FTS5 `NEAR` groups one `NEAR` of the query may become once the
+/// `OR`s beside it are distributed.
+pub const MAX_NEAR_GROUPS: usize = 64;
 /// Words in a snippet.
 const SNIPPET_WORDS: usize = 32;
-
-/// A search query that cannot be run, with what was wrong.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum QueryError {
-    #[error("the search is empty: type at least one word")]
-    Empty,
-    #[error("the search has an unclosed quote starting at character {0}")]
-    UnclosedQuote(usize),
-    #[error("the search has a '(' at character {0} that is never closed")]
-    UnclosedParen(usize),
-    #[error("the search has a ')' at character {0} without a matching '('")]
-    UnexpectedParen(usize),
-    #[error("'{op}' at character {at} needs a word or phrase after it")]
-    MissingOperand { op: String, at: usize },
-    #[error("NEAR at character {0} joins words or phrases, not groups or field filters")]
-    NearOperand(usize),
-    #[error("'{0}' is not a valid NEAR distance; write NEAR/5 for 'within 5 words'")]
-    NearDistance(String),
-    #[error("the search only excludes words; add a word to look for, e.g. 'border NOT football'")]
-    OnlyNegative,
-    #[error(
-        "'{0}:' cannot be used in a search; filter by source or language with the search filters (--source, --lang) instead"
-    )]
-    UnknownField(String),
-}
 
 /// A parsed search: the FTS5 expression and the words to highlight.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,425 +58,172 @@ pub struct ParsedQuery {
     pub(crate) highlight: Highlight,
 }
 
-/// Parses the user's search text.
+/// Parses the user's search text and translates it for the index.
 pub fn parse_query(input: &str) -> Result<ParsedQuery, QueryError> {
-    let tokens = lex(input)?;
-    let mut p = Parser {
-        tokens,
-        pos: 0,
-        highlight: Highlight::default(),
-    };
-    if p.tokens.is_empty() {
-        return Err(QueryError::Empty);
-    }
-    let node = p.or()?;
-    if let Some(t) = p.tokens.get(p.pos) {
-        return Err(match t.kind {
-            Tok::Close => QueryError::UnexpectedParen(t.at),
-            _ => QueryError::MissingOperand {
-                op: "(".into(),
-                at: t.at,
-            },
-        });
-    }
-    let node = node.ok_or(QueryError::Empty)?;
+    let query = Query::parse_search(input)?;
+    let mut highlight = Highlight::default();
+    highlight_words(query.root(), &mut highlight);
     let mut fts = String::new();
-    emit(&node, &mut fts)?;
-    Ok(ParsedQuery {
-        fts,
-        highlight: p.highlight,
-    })
+    emit(query.root(), &mut fts)?;
+    Ok(ParsedQuery { fts, highlight })
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Tok {
-    Open,
-    Close,
-    And,
-    Or,
-    Not,
-    Near(u32),
-    /// A word or phrase: its normalised words, prefix flag and field.
-    Term {
-        words: Vec<String>,
-        prefix: bool,
-        field: Option<&'static str>,
-    },
-}
-
-#[derive(Debug, Clone)]
-struct Token {
-    kind: Tok,
-    /// 1-based character position, for messages.
-    at: usize,
-}
-
-fn lex(input: &str) -> Result<Vec<Token>, QueryError> {
-    let chars: Vec<char> = input.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let at = i + 1;
-        if c.is_whitespace() {
-            i += 1;
-        } else if c == '(' {
-            out.push(Token {
-                kind: Tok::Open,
-                at,
-            });
-            i += 1;
-        } else if c == ')' {
-            out.push(Token {
-                kind: Tok::Close,
-                at,
-            });
-            i += 1;
-        } else if c == '-' && chars.get(i + 1).is_some_and(|n| !n.is_whitespace()) {
-            out.push(Token { kind: Tok::Not, at });
-            i += 1;
-        } else {
-            // A chunk: an optional `field:` then a quoted phrase or a bare
-            // word running to whitespace, a quote or a parenthesis.
-            let start = i;
-            while i < chars.len()
-                && !chars[i].is_whitespace()
-                && !matches!(chars[i], '(' | ')' | '"')
-            {
-                i += 1;
-            }
-            let bare: String = chars[start..i].iter().collect();
-            let mut field = None;
-            let mut text = bare.clone();
-            if let Some((name, rest)) = bare.split_once(':') {
-                match name.to_ascii_lowercase().as_str() {
-                    "title" => field = Some("title"),
-                    "body" | "text" => field = Some("body"),
-                    "source" | "lang" => return Err(QueryError::UnknownField(name.to_string())),
-                    // Anything else ("10:30", "Update:") is just text.
-                    _ => {}
-                }
-                if field.is_some() {
-                    text = rest.to_string();
+/// The words and prefixes a hit is highlighted by: all but the excluded
+/// ones, each once.
+fn highlight_words(node: &Node, hl: &mut Highlight) {
+    let push = |list: &mut Vec<String>, text: &str| {
+        if !list.iter().any(|w| w == text) {
+            list.push(text.to_string());
+        }
+    };
+    match node {
+        Node::Word(w) => push(&mut hl.words, w),
+        Node::Prefix(p) => push(&mut hl.prefixes, p),
+        Node::Phrase(items) => {
+            for item in items {
+                match item {
+                    PhraseItem::Word(w) => push(&mut hl.words, w),
+                    PhraseItem::Prefix(p) => push(&mut hl.prefixes, p),
                 }
             }
-            if text.is_empty() && i < chars.len() && chars[i] == '"' {
-                let q = i;
-                i += 1;
-                let s = i;
-                while i < chars.len() && chars[i] != '"' {
-                    i += 1;
+        }
+        Node::Near { left, right, .. } => {
+            highlight_words(left, hl);
+            highlight_words(right, hl);
+        }
+        Node::And(children) | Node::Or(children) => {
+            for child in children {
+                highlight_words(child, hl);
+            }
+        }
+        Node::Field(_, inner) => highlight_words(inner, hl),
+        // Words under NOT are not highlighted.
+        Node::Not(_) | Node::Source(_) | Node::Lang(_) => {}
+    }
+}
+
+/// An error for a tree the parser accepts but FTS5 cannot express. The tree
+/// carries no columns, so it points at the start of the search.
+fn untranslatable(message: &str) -> QueryError {
+    QueryError {
+        column: 1,
+        message: message.to_string(),
+    }
+}
+
+/// Writes one quoted FTS5 string.
+fn quote(text: &str, out: &mut String) {
+    out.push('"');
+    out.push_str(&text.replace('"', "\"\""));
+    out.push('"');
+}
+
+/// Writes a word, prefix or phrase as one FTS5 phrase. A prefix inside a
+/// phrase ends an FTS5 string, and `+` joins the strings into one phrase.
+fn emit_phrase(node: &Node, out: &mut String) {
+    match node {
+        Node::Word(w) => quote(w, out),
+        Node::Prefix(p) => {
+            quote(p, out);
+            out.push('*');
+        }
+        Node::Phrase(items) => {
+            let mut words: Vec<&str> = Vec::new();
+            let mut first = true;
+            let mut flush = |words: &mut Vec<&str>, prefix: bool, out: &mut String| {
+                if words.is_empty() {
+                    return;
                 }
-                if i == chars.len() {
-                    return Err(QueryError::UnclosedQuote(q + 1));
+                if !first {
+                    out.push_str(" + ");
                 }
-                text = chars[s..i].iter().collect();
-                i += 1;
-                let prefix = chars.get(i) == Some(&'*');
+                first = false;
+                quote(&words.join(" "), out);
                 if prefix {
-                    i += 1;
+                    out.push('*');
                 }
-                push_term(&mut out, &text, prefix, field, at);
-                continue;
-            }
-            if field.is_none() {
-                match bare.as_str() {
-                    "AND" => {
-                        out.push(Token { kind: Tok::And, at });
-                        continue;
-                    }
-                    "OR" => {
-                        out.push(Token { kind: Tok::Or, at });
-                        continue;
-                    }
-                    "NOT" => {
-                        out.push(Token { kind: Tok::Not, at });
-                        continue;
-                    }
-                    "NEAR" => {
-                        out.push(Token {
-                            kind: Tok::Near(DEFAULT_NEAR),
-                            at,
-                        });
-                        continue;
-                    }
-                    _ => {}
-                }
-                if let Some(n) = bare.strip_prefix("NEAR/") {
-                    let d = n
-                        .parse::<u32>()
-                        .ok()
-                        .filter(|d| *d <= 1000)
-                        .ok_or_else(|| QueryError::NearDistance(bare.clone()))?;
-                    out.push(Token {
-                        kind: Tok::Near(d),
-                        at,
-                    });
-                    continue;
-                }
-            }
-            let prefix = text.ends_with('*');
-            push_term(&mut out, text.trim_end_matches('*'), prefix, field, at);
-        }
-    }
-    Ok(out)
-}
-
-fn push_term(
-    out: &mut Vec<Token>,
-    text: &str,
-    prefix: bool,
-    field: Option<&'static str>,
-    at: usize,
-) {
-    let words: Vec<String> = text::normalize(text)
-        .split(' ')
-        .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect();
-    // Pure punctuation normalises to nothing and is dropped.
-    if !words.is_empty() {
-        out.push(Token {
-            kind: Tok::Term {
-                words,
-                prefix,
-                field,
-            },
-            at,
-        });
-    }
-}
-
-#[derive(Debug, Clone)]
-enum Node {
-    Term {
-        words: Vec<String>,
-        prefix: bool,
-        field: Option<&'static str>,
-    },
-    Near {
-        terms: Vec<Node>,
-        distance: u32,
-    },
-    And(Vec<Node>),
-    Or(Vec<Node>),
-    Not(Box<Node>),
-}
-
-struct Parser {
-    tokens: Vec<Token>,
-    pos: usize,
-    highlight: Highlight,
-}
-
-impl Parser {
-    fn peek(&self) -> Option<&Tok> {
-        self.tokens.get(self.pos).map(|t| &t.kind)
-    }
-
-    fn or(&mut self) -> Result<Option<Node>, QueryError> {
-        let mut parts = Vec::new();
-        if let Some(n) = self.and()? {
-            parts.push(n);
-        }
-        while self.peek() == Some(&Tok::Or) {
-            let at = self.tokens[self.pos].at;
-            self.pos += 1;
-            match self.and()? {
-                Some(n) => parts.push(n),
-                None => {
-                    return Err(QueryError::MissingOperand {
-                        op: "OR".into(),
-                        at,
-                    });
-                }
-            }
-            if parts.len() < 2 {
-                return Err(QueryError::MissingOperand {
-                    op: "OR".into(),
-                    at,
-                });
-            }
-        }
-        Ok(match parts.len() {
-            0 => None,
-            1 => parts.pop(),
-            _ => Some(Node::Or(parts)),
-        })
-    }
-
-    fn and(&mut self) -> Result<Option<Node>, QueryError> {
-        let mut parts = Vec::new();
-        loop {
-            match self.peek() {
-                None | Some(Tok::Or) | Some(Tok::Close) => break,
-                Some(Tok::And) => {
-                    let at = self.tokens[self.pos].at;
-                    self.pos += 1;
-                    if parts.is_empty() {
-                        return Err(QueryError::MissingOperand {
-                            op: "AND".into(),
-                            at,
-                        });
-                    }
-                    match self.unary()? {
-                        Some(n) => parts.push(n),
-                        None => {
-                            return Err(QueryError::MissingOperand {
-                                op: "AND".into(),
-                                at,
-                            });
-                        }
-                    }
-                }
-                _ => match self.unary()? {
-                    Some(n) => parts.push(n),
-                    None => break,
-                },
-            }
-        }
-        Ok(match parts.len() {
-            0 => None,
-            1 => parts.pop(),
-            _ => Some(Node::And(parts)),
-        })
-    }
-
-    fn unary(&mut self) -> Result<Option<Node>, QueryError> {
-        if self.peek() == Some(&Tok::Not) {
-            let at = self.tokens[self.pos].at;
-            self.pos += 1;
-            // Words under NOT are not highlighted.
-            let saved = self.highlight.clone();
-            let inner = self.unary()?;
-            self.highlight = saved;
-            return match inner {
-                Some(n) => Ok(Some(Node::Not(Box::new(n)))),
-                None => Err(QueryError::MissingOperand {
-                    op: "NOT".into(),
-                    at,
-                }),
+                words.clear();
             };
-        }
-        self.near()
-    }
-
-    fn near(&mut self) -> Result<Option<Node>, QueryError> {
-        let Some(first) = self.primary()? else {
-            return Ok(None);
-        };
-        let mut terms = vec![first];
-        let mut distance = 0;
-        while let Some(Tok::Near(d)) = self.peek() {
-            let d = *d;
-            let at = self.tokens[self.pos].at;
-            self.pos += 1;
-            distance = distance.max(d);
-            match self.primary()? {
-                Some(n) => terms.push(n),
-                None => {
-                    return Err(QueryError::MissingOperand {
-                        op: "NEAR".into(),
-                        at,
-                    });
+            for item in items {
+                words.push(item.text());
+                if matches!(item, PhraseItem::Prefix(_)) {
+                    flush(&mut words, true, out);
                 }
             }
-            if terms
-                .iter()
-                .any(|t| !matches!(t, Node::Term { field: None, .. }))
-            {
-                return Err(QueryError::NearOperand(at));
-            }
+            flush(&mut words, false, out);
         }
-        Ok(Some(if terms.len() == 1 {
-            terms.pop().expect("one term")
-        } else {
-            Node::Near { terms, distance }
-        }))
-    }
-
-    fn primary(&mut self) -> Result<Option<Node>, QueryError> {
-        let Some(tok) = self.tokens.get(self.pos).cloned() else {
-            return Ok(None);
-        };
-        match tok.kind {
-            Tok::Open => {
-                self.pos += 1;
-                let inner = self.or()?;
-                if self.peek() != Some(&Tok::Close) {
-                    return Err(QueryError::UnclosedParen(tok.at));
-                }
-                self.pos += 1;
-                Ok(inner)
-            }
-            Tok::Term {
-                words,
-                prefix,
-                field,
-            } => {
-                self.pos += 1;
-                for (i, w) in words.iter().enumerate() {
-                    if prefix && i + 1 == words.len() {
-                        self.highlight.prefixes.push(w.clone());
-                    } else {
-                        self.highlight.words.push(w.clone());
-                    }
-                }
-                Ok(Some(Node::Term {
-                    words,
-                    prefix,
-                    field,
-                }))
-            }
-            Tok::Near(_) => Err(QueryError::MissingOperand {
-                op: "NEAR".into(),
-                at: tok.at,
-            }),
-            Tok::Close => Ok(None),
-            Tok::And | Tok::Or | Tok::Not => Ok(None),
-        }
+        _ => {}
     }
 }
 
-fn quote(words: &[String], prefix: bool, out: &mut String) {
-    out.push('"');
-    for (i, w) in words.iter().enumerate() {
-        if i > 0 {
-            out.push(' ');
+/// One FTS5 `NEAR` group: its phrases and distance.
+type NearGroup = (Vec<String>, u32);
+
+/// The FTS5 `NEAR` groups a positional node stands for, as alternatives.
+fn near_groups(node: &Node) -> Result<Vec<NearGroup>, QueryError> {
+    Ok(match node {
+        Node::Word(_) | Node::Prefix(_) | Node::Phrase(_) => {
+            let mut phrase = String::new();
+            emit_phrase(node, &mut phrase);
+            vec![(vec![phrase], 0)]
         }
-        out.push_str(&w.replace('"', "\"\""));
-    }
-    out.push('"');
-    if prefix {
-        out.push('*');
-    }
+        Node::Or(children) => {
+            let mut all = Vec::new();
+            for child in children {
+                all.extend(near_groups(child)?);
+            }
+            all
+        }
+        Node::Near {
+            left,
+            right,
+            distance,
+        } => {
+            let (lefts, rights) = (near_groups(left)?, near_groups(right)?);
+            if lefts.len() * rights.len() > MAX_NEAR_GROUPS {
+                return Err(untranslatable(&format!(
+                    "the search has too many (… OR …) alternatives beside NEAR: \
+                     at most {MAX_NEAR_GROUPS} combinations can be searched; \
+                     split it into several searches"
+                )));
+            }
+            let mut groups = Vec::with_capacity(lefts.len() * rights.len());
+            for (l, ld) in &lefts {
+                for (r, rd) in &rights {
+                    let phrases = l.iter().chain(r).cloned().collect();
+                    groups.push((phrases, (*distance).max(*ld).max(*rd)));
+                }
+            }
+            groups
+        }
+        // The parser allows only positional nodes beside NEAR.
+        _ => {
+            return Err(untranslatable(
+                "expected words, phrases or (… OR …) groups of them beside NEAR",
+            ));
+        }
+    })
 }
 
 /// Writes `node` as FTS5 syntax. FTS5's NOT is binary (`a NOT b`), so each
 /// AND group puts its positive parts first and subtracts the negated ones.
 fn emit(node: &Node, out: &mut String) -> Result<(), QueryError> {
     match node {
-        Node::Term {
-            words,
-            prefix,
-            field,
-        } => {
-            if let Some(f) = field {
-                let _ = write!(out, "{f} : ");
+        Node::Word(_) | Node::Prefix(_) | Node::Phrase(_) => emit_phrase(node, out),
+        Node::Near { .. } => {
+            let groups = near_groups(node)?;
+            if groups.len() > 1 {
+                out.push('(');
             }
-            quote(words, *prefix, out);
-        }
-        Node::Near { terms, distance } => {
-            out.push_str("NEAR(");
-            for (i, t) in terms.iter().enumerate() {
+            for (i, (phrases, distance)) in groups.iter().enumerate() {
                 if i > 0 {
-                    out.push(' ');
+                    out.push_str(" OR ");
                 }
-                if let Node::Term { words, prefix, .. } = t {
-                    quote(words, *prefix, out);
-                }
+                let _ = write!(out, "NEAR({}, {distance})", phrases.join(" "));
             }
-            let _ = write!(out, ", {distance})");
+            if groups.len() > 1 {
+                out.push(')');
+            }
         }
         Node::Or(parts) => {
             out.push('(');
@@ -499,10 +236,11 @@ fn emit(node: &Node, out: &mut String) -> Result<(), QueryError> {
             out.push(')');
         }
         Node::And(parts) => {
-            let (neg, pos): (Vec<&Node>, Vec<&Node>) =
-                parts.iter().partition(|p| matches!(p, Node::Not(_)));
+            let (neg, pos): (Vec<&Node>, Vec<&Node>) = parts
+                .iter()
+                .partition(|p| matches!(p, Node::Not(inner) if !matches!(**inner, Node::Not(_))));
             if pos.is_empty() {
-                return Err(QueryError::OnlyNegative);
+                return Err(only_negative());
             }
             out.push('(');
             for (i, p) in pos.iter().enumerate() {
@@ -513,22 +251,50 @@ fn emit(node: &Node, out: &mut String) -> Result<(), QueryError> {
             }
             for n in neg {
                 if let Node::Not(inner) = n {
-                    out.push_str(" NOT ");
-                    emit_group(inner, out)?;
+                    out.push_str(" NOT (");
+                    emit(inner, out)?;
+                    out.push(')');
                 }
             }
             out.push(')');
         }
-        Node::Not(_) => return Err(QueryError::OnlyNegative),
+        // NOT NOT x is x; a lone NOT matches what lacks a word, which the
+        // parser refuses.
+        Node::Not(inner) => match &**inner {
+            Node::Not(twice) => emit(twice, out)?,
+            _ => return Err(only_negative()),
+        },
+        Node::Field(field, inner) => {
+            let column = match field {
+                outpost_core::Field::Title => "title",
+                outpost_core::Field::Body => "body",
+            };
+            let _ = write!(out, "{column} : ");
+            match &**inner {
+                Node::Word(_) | Node::Prefix(_) | Node::Phrase(_) | Node::And(_) | Node::Or(_) => {
+                    emit(inner, out)?
+                }
+                _ => {
+                    out.push('(');
+                    emit(inner, out)?;
+                    out.push(')');
+                }
+            }
+        }
+        Node::Source(_) | Node::Lang(_) => {
+            return Err(untranslatable(
+                "source: and lang: cannot be used in a search: filter by source or language \
+                 with the search filters (--source, --lang) instead",
+            ));
+        }
     }
     Ok(())
 }
 
-fn emit_group(node: &Node, out: &mut String) -> Result<(), QueryError> {
-    out.push('(');
-    emit(node, out)?;
-    out.push(')');
-    Ok(())
+fn only_negative() -> QueryError {
+    untranslatable(
+        "the search only excludes words: add a word to look for, e.g. 'border NOT football'",
+    )
 }
 
 impl Store {
@@ -794,38 +560,85 @@ mod tests {
     }
 
     #[test]
+    fn the_watchlist_language_translates() {
+        assert_eq!(
+            fts("title:(border OR граница)"),
+            r#"title : ("border" OR "граница")"#
+        );
+        assert_eq!(fts("body:x"), r#"body : "x""#);
+        assert_eq!(fts("text:x"), r#"body : "x""#);
+        assert_eq!(
+            fts("(a OR b) NEAR/3 c"),
+            r#"(NEAR("a" "c", 3) OR NEAR("b" "c", 3))"#
+        );
+        assert_eq!(fts("a NEAR/2 b NEAR/5 c"), r#"NEAR("a" "b" "c", 5)"#);
+        assert_eq!(fts("\"tajik-afgh* border\""), r#""tajik afgh"* + "border""#);
+        assert_eq!(fts("NOT NOT border"), r#""border""#);
+        assert_eq!(fts("a -(b OR c)"), r#"("a" NOT (("b" OR "c")))"#);
+    }
+
+    /// The error's column and a fragment of its message.
+    fn error(q: &str) -> (usize, String) {
+        let e = parse_query(q).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!("error at column {}: {}", e.column, e.message)
+        );
+        (e.column, e.message)
+    }
+
+    #[test]
     fn bad_queries_are_clear_errors() {
-        assert_eq!(parse_query("   "), Err(QueryError::Empty));
-        assert_eq!(parse_query("...").unwrap_err(), QueryError::Empty);
-        assert_eq!(
-            parse_query("\"open").unwrap_err(),
-            QueryError::UnclosedQuote(1)
-        );
-        assert_eq!(
-            parse_query("(a b").unwrap_err(),
-            QueryError::UnclosedParen(1)
-        );
-        assert_eq!(
-            parse_query("a b)").unwrap_err(),
-            QueryError::UnexpectedParen(4)
-        );
-        assert_eq!(parse_query("NOT a").unwrap_err(), QueryError::OnlyNegative);
-        assert_eq!(parse_query("-a -b").unwrap_err(), QueryError::OnlyNegative);
-        assert!(matches!(
-            parse_query("a OR").unwrap_err(),
-            QueryError::MissingOperand { .. }
-        ));
-        assert!(matches!(
-            parse_query("a NEAR/x b").unwrap_err(),
-            QueryError::NearDistance(_)
-        ));
-        assert!(matches!(
-            parse_query("(a OR b) NEAR c").unwrap_err(),
-            QueryError::NearOperand(_)
-        ));
-        assert_eq!(
-            parse_query("source:tolo").unwrap_err(),
-            QueryError::UnknownField("source".into())
-        );
+        let cases: &[(&str, usize, &str)] = &[
+            ("   ", 1, "empty query"),
+            ("...", 1, "letters or digits"),
+            ("\"open", 1, "unclosed quote"),
+            ("(a b", 5, "expected ')' to close the '(' at column 1"),
+            ("a b)", 4, "no '(' for it to close"),
+            ("NOT a", 1, "lacks the excluded text"),
+            ("-a -b", 1, "lacks the excluded text"),
+            ("a OR", 5, "after OR"),
+            ("a NEAR/x b", 8, "expected a number"),
+            ("(a b) NEAR c", 1, "on each side of NEAR/10"),
+            ("source:tolo", 1, "--source"),
+            ("a lang:ru", 3, "--lang"),
+            ("title:body:x", 7, "has no effect"),
+        ];
+        for (q, column, fragment) in cases {
+            let (at, message) = error(q);
+            assert_eq!(at, *column, "{q}: {message}");
+            assert!(message.contains(fragment), "{q}: {message}");
+        }
+    }
+
+    // Hardening 2, item 4: `search` had no depth limit; 10,000 parentheses
+    // or 30,000 NOTs overflowed smaller stacks. The watchlist parser's limits
+    // now apply, and the translation of a query at the limit stays shallow.
+    #[test]
+    fn search_depth_and_size_are_bounded_on_a_small_stack() {
+        use outpost_core::query::{MAX_DEPTH, MAX_TERMS};
+        std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(|| {
+                for hostile in [
+                    format!("{}a{}", "(".repeat(10_000), ")".repeat(10_000)),
+                    format!("{}a b", "NOT ".repeat(30_000)),
+                    "a NEAR/5 ".repeat(20_000) + "b",
+                    "a ".repeat(MAX_TERMS + 1),
+                ] {
+                    let (_, message) = error(&hostile);
+                    assert!(
+                        message.contains("levels deep") || message.contains("words"),
+                        "{message}"
+                    );
+                }
+                let deep = format!("{}a{}", "(b OR c ".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
+                assert!(parse_query(&deep).is_ok());
+                let chain = "a NEAR/5 ".repeat(MAX_DEPTH) + "b";
+                assert!(parse_query(&chain).is_ok());
+            })
+            .unwrap()
+            .join()
+            .expect("no stack overflow");
     }
 }

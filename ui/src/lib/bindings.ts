@@ -23,7 +23,12 @@ export type NewSourceInput = { url: string, name: string | null, interval_secs: 
 
 export type ImportSummary = { added: number, skipped: number, errors: Array<string>, };
 
-export type Watchlist = { id: number, name: string, query: string, severity: Severity, notify: boolean, scope_sources: Array<number>, scope_langs: Array<string>, color: string, alert_count: number, unread_count: number, };
+export type Watchlist = { id: number, name: string, query: string, severity: Severity, notify: boolean, scope_sources: Array<number>, scope_langs: Array<string>, color: string, alert_count: number, unread_count: number, 
+/**
+ * Why the watchlist is not being matched (its stored query no longer
+ * parses), or null when it is.
+ */
+problem: string | null, };
 
 export type WatchlistInput = { name: string, query: string, severity: Severity, notify: boolean, scope_sources: Array<number>, scope_langs: Array<string>, color: string, };
 

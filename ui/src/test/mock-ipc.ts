@@ -94,7 +94,7 @@ const TEMPLATES: Array<Template> = [
   { title: "انفجار در شهر قندوز دست‌کم سه کشته برجای گذاشت", summary: "منابع محلی از انفجار در نزدیکی بازار خبر می‌دهند.", lang: "fa", source: 3, terms: ["قندوز", "انفجار"] },
 ];
 
-const WATCHLISTS: Array<Omit<Watchlist, "id" | "alert_count" | "unread_count">> = [
+const WATCHLISTS: Array<Omit<Watchlist, "id" | "alert_count" | "unread_count" | "problem">> = [
   { name: "Border incidents", query: 'border OR границ* OR مرز* OR марз*', severity: "high", notify: true, scope_sources: [], scope_langs: [], color: "#d9480f" },
   { name: "Foreign nationals", query: '"foreign nationals" OR иностран* OR خارجی OR хориҷӣ', severity: "critical", notify: true, scope_sources: [], scope_langs: [], color: "#c2255c" },
   { name: "Badakhshan / GBAO", query: "Badakhshan OR бадахшан* OR ГБАО OR Хорог* OR بدخشان", severity: "medium", notify: true, scope_sources: [], scope_langs: [], color: "#1971c2" },
@@ -166,7 +166,7 @@ export class MockBackend implements Backend {
       last_success_at: i === 6 ? new Date(t0 - 5 * 3600_000).toISOString() : new Date(t0 - (i + 1) * 90_000).toISOString(),
       next_fetch_at: s.enabled ? new Date(t0 + (i + 1) * 60_000).toISOString() : null,
     }));
-    this.watchlists = WATCHLISTS.map((w, i) => ({ ...w, id: i + 1, alert_count: 0, unread_count: 0 }));
+    this.watchlists = WATCHLISTS.map((w, i) => ({ ...w, id: i + 1, alert_count: 0, unread_count: 0, problem: null }));
     const n = opts.alerts ?? 60;
     let story = 1;
     let t = t0 - 2 * 60_000;
@@ -479,7 +479,7 @@ export class MockBackend implements Backend {
         if (!input.name.trim()) throw { code: "invalid_input", message: "A watchlist needs a name." } satisfies ApiError;
         const id = a.id as number | null;
         if (id === null) {
-          const w: Watchlist = { ...input, id: Math.max(0, ...this.watchlists.map((x) => x.id)) + 1, alert_count: 0, unread_count: 0 };
+          const w: Watchlist = { ...input, id: Math.max(0, ...this.watchlists.map((x) => x.id)) + 1, alert_count: 0, unread_count: 0, problem: null };
           this.watchlists.push(w);
           return { ...w };
         }

@@ -127,6 +127,9 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
                         w.name,
                         w.query
                     );
+                    if let Some(problem) = &w.problem {
+                        println!("      warning: {problem}");
+                    }
                 }
             }
         }

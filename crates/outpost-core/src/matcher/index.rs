@@ -7,7 +7,7 @@
 //! each vocabulary prefix occurs.
 
 use super::compile::{Compiled, Item, PrefixId, WordId};
-use super::{Hit, TokenizedDocument, lang_matches, source_matches, spans_from_hits};
+use super::{Hit, TokenizedDocument, lang_matches, near_join, source_matches, spans_from_hits};
 use crate::model::{Field, Span};
 
 /// A term that is no word of any query.
@@ -219,14 +219,15 @@ impl<'d> DocIndex<'d> {
                     return lefts;
                 }
                 let rights = self.occurrences(right, scope);
-                let mut joined = Vec::new();
-                for &a in &lefts {
-                    for &b in &rights {
-                        if self.hit(a).near(&self.hit(b), *distance).is_some() {
-                            joined.push((a.0.min(b.0), a.1.max(b.1)));
-                        }
-                    }
-                }
+                // Occurrences never cross from title to body, so each list
+                // splits at the first body position and each field joins
+                // alone.
+                let split = |list: &[Occurrence]| {
+                    list.partition_point(|&(first, _)| first < self.title_len)
+                };
+                let (l, r) = (split(&lefts), split(&rights));
+                let mut joined = near_join(&lefts[..l], &rights[..r], *distance);
+                joined.extend(near_join(&lefts[l..], &rights[r..], *distance));
                 joined
             }
             // Never positional (the parser forbids them under NEAR).

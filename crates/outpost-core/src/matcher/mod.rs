@@ -22,6 +22,8 @@ mod compile;
 mod index;
 mod presearch;
 
+use std::borrow::Cow;
+
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 use rustc_hash::FxHashMap;
 
@@ -58,11 +60,17 @@ pub struct TokenizedDocument<'a> {
     pub body: Tokens,
 }
 
+/// How much of each field is tokenised for matching: the first 128 KiB, cut
+/// before a word. That is some 20,000 words, longer than any news article,
+/// and bounds the work any one item costs every watchlist (ARCHITECTURE.md,
+/// invariants). Spans still point into the whole text.
+pub const MAX_MATCH_BYTES: usize = 128 * 1024;
+
 impl<'a> TokenizedDocument<'a> {
     pub fn new(doc: Document<'a>) -> Self {
         TokenizedDocument {
-            title: Tokens::new(doc.title),
-            body: Tokens::new(doc.body),
+            title: Tokens::new(matchable(doc.title)),
+            body: Tokens::new(matchable(doc.body)),
             doc,
         }
     }
@@ -71,6 +79,124 @@ impl<'a> TokenizedDocument<'a> {
         match field {
             Field::Title => &self.title,
             Field::Body => &self.body,
+        }
+    }
+}
+
+/// The first [`MAX_MATCH_BYTES`] of `text`, ending at whitespace when there
+/// is some near the cut, so that no word is cut into a shorter one.
+fn matchable(text: &str) -> &str {
+    if text.len() <= MAX_MATCH_BYTES {
+        return text;
+    }
+    let mut end = MAX_MATCH_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &text[..end];
+    match head.rfind(char::is_whitespace) {
+        Some(space) if end - space <= 256 => &text[..space],
+        _ => head,
+    }
+}
+
+/// Joins occurrences of `NEAR`'s two sides in one field, each given as
+/// sorted `(first, last)` token positions: every occurrence is joined with
+/// its nearest occurrence of the other side before it and after it, when
+/// they do not overlap and are at most `distance` words apart.
+///
+/// Pairing every occurrence with every other would cost their product (a
+/// long text repeating both words, with `NEAR/1000`, ran to hundreds of
+/// megabytes); this costs O(n log n) time and at most `2 (l + r)` joined
+/// occurrences. It finds a match exactly when some pair is near, and the
+/// joined occurrences start and end at exactly the positions near pairs
+/// start and end at, so a `NEAR` chained on this one sees the same ends.
+pub(crate) fn near_join(
+    lefts: &[(u32, u32)],
+    rights: &[(u32, u32)],
+    distance: u32,
+) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    if lefts.is_empty() || rights.is_empty() {
+        return out;
+    }
+    join_nearest(lefts, rights, distance, &mut out);
+    join_nearest(rights, lefts, distance, &mut out);
+    out
+}
+
+/// Joins each of `these` with its nearest non-overlapping occurrence of
+/// `others` on each side, when near enough. The nearest after is the least
+/// by `(first, last)` starting after it; the nearest before, the greatest by
+/// `(last, first)` ending before it (so ties go to the narrower occurrence).
+fn join_nearest(
+    these: &[(u32, u32)],
+    others: &[(u32, u32)],
+    distance: u32,
+    out: &mut Vec<(u32, u32)>,
+) {
+    // The usual case, a word or two on each side, scans without allocating.
+    if these.len() * others.len() <= 64 {
+        join_by_scan(these, others, distance, out);
+    } else {
+        join_by_search(these, others, distance, out);
+    }
+}
+
+fn join_by_scan(
+    these: &[(u32, u32)],
+    others: &[(u32, u32)],
+    distance: u32,
+    out: &mut Vec<(u32, u32)>,
+) {
+    for &(first, last) in these {
+        let after = others.iter().filter(|o| o.0 > last).min();
+        if let Some(&(o_first, o_last)) = after
+            && o_first - last <= distance
+        {
+            out.push((first, o_last));
+        }
+        let before = others
+            .iter()
+            .filter(|o| o.1 < first)
+            .max_by_key(|&&(o_first, o_last)| (o_last, o_first));
+        if let Some(&(o_first, o_last)) = before
+            && first - o_last <= distance
+        {
+            out.push((o_first, last));
+        }
+    }
+}
+
+fn join_by_search(
+    these: &[(u32, u32)],
+    others: &[(u32, u32)],
+    distance: u32,
+    out: &mut Vec<(u32, u32)>,
+) {
+    // `others` is sorted by start; sorted by end too unless its widths vary
+    // (an OR of words and phrases, or a NEAR).
+    let by_first = others;
+    let by_last: Cow<'_, [(u32, u32)]> = if others.is_sorted_by_key(|&(f, l)| (l, f)) {
+        Cow::Borrowed(others)
+    } else {
+        let mut sorted = others.to_vec();
+        sorted.sort_unstable_by_key(|&(f, l)| (l, f));
+        Cow::Owned(sorted)
+    };
+    for &(first, last) in these {
+        let after = by_first.partition_point(|&(o_first, _)| o_first <= last);
+        if let Some(&(o_first, o_last)) = by_first.get(after)
+            && o_first - last <= distance
+        {
+            out.push((first, o_last));
+        }
+        let before = by_last.partition_point(|&(_, o_last)| o_last < first);
+        if before > 0 {
+            let (o_first, o_last) = by_last[before - 1];
+            if first - o_last <= distance {
+                out.push((o_first, last));
+            }
         }
     }
 }
@@ -304,27 +430,6 @@ impl Hit {
             last: last as u32,
         }
     }
-
-    /// The stretch covering both, when they are in the same field, do not
-    /// overlap, and at most `distance` words apart (adjacent words are 1
-    /// apart).
-    pub fn near(&self, other: &Hit, distance: u32) -> Option<Hit> {
-        if self.field != other.field {
-            return None;
-        }
-        let gap = if self.last < other.first {
-            other.first - self.last
-        } else if other.last < self.first {
-            self.first - other.last
-        } else {
-            return None;
-        };
-        (gap <= distance).then(|| Hit {
-            field: self.field,
-            first: self.first.min(other.first),
-            last: self.last.max(other.last),
-        })
-    }
 }
 
 /// Byte spans of the original text for match positions: sorted by field
@@ -388,4 +493,104 @@ pub(crate) fn lang_matches(code: &str, lang: Option<&str>) -> bool {
         || lang
             .strip_prefix(code)
             .is_some_and(|rest| rest.starts_with('-'))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Every near pair joined, as pairing each occurrence with every other
+    /// did before Hardening 2.
+    fn all_pairs(lefts: &[(u32, u32)], rights: &[(u32, u32)], distance: u32) -> Vec<(u32, u32)> {
+        let mut out = Vec::new();
+        for &(a0, a1) in lefts {
+            for &(b0, b1) in rights {
+                let gap = if a1 < b0 {
+                    b0 - a1
+                } else if b1 < a0 {
+                    a0 - b1
+                } else {
+                    continue;
+                };
+                if gap <= distance {
+                    out.push((a0.min(b0), a1.max(b1)));
+                }
+            }
+        }
+        out
+    }
+
+    fn occurrences() -> impl Strategy<Value = Vec<(u32, u32)>> {
+        prop::collection::vec((0u32..60, 0u32..3), 0..12).prop_map(|v| {
+            let mut v: Vec<(u32, u32)> = v.into_iter().map(|(f, w)| (f, f + w)).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        })
+    }
+
+    proptest! {
+        // Hardening 2, item 3: the linear join finds a match exactly when
+        // the full product does, and its joined occurrences start and end
+        // where near pairs start and end, so chained NEARs see the same ends.
+        #[test]
+        fn near_join_keeps_what_the_full_product_decides(
+            lefts in occurrences(),
+            rights in occurrences(),
+            distance in 1u32..8,
+        ) {
+            let fast = near_join(&lefts, &rights, distance);
+            let slow = all_pairs(&lefts, &rights, distance);
+            prop_assert_eq!(fast.is_empty(), slow.is_empty());
+            let firsts = |v: &[(u32, u32)]| v.iter().map(|o| o.0).collect::<BTreeSet<_>>();
+            let lasts = |v: &[(u32, u32)]| v.iter().map(|o| o.1).collect::<BTreeSet<_>>();
+            prop_assert_eq!(firsts(&fast), firsts(&slow));
+            prop_assert_eq!(lasts(&fast), lasts(&slow));
+            // Every joined occurrence is one of the full product's.
+            let slow: BTreeSet<_> = slow.into_iter().collect();
+            prop_assert!(fast.iter().all(|o| slow.contains(o)));
+            prop_assert!(fast.len() <= 2 * (lefts.len() + rights.len()));
+            // The scan for short lists and the search for long ones agree.
+            let (mut scanned, mut searched) = (Vec::new(), Vec::new());
+            join_by_scan(&lefts, &rights, distance, &mut scanned);
+            join_by_search(&lefts, &rights, distance, &mut searched);
+            prop_assert_eq!(scanned, searched);
+        }
+    }
+
+    // Hardening 2, item 3: `NEAR/1000` over a long text repeating both words
+    // joined every left with a thousand rights (396 MB for a 260 KB
+    // article); the join now yields at most two per occurrence.
+    #[test]
+    fn near_join_output_is_linear_in_its_input() {
+        let lefts: Vec<(u32, u32)> = (0..100_000).map(|i| (2 * i, 2 * i)).collect();
+        let rights: Vec<(u32, u32)> = (0..100_000).map(|i| (2 * i + 1, 2 * i + 1)).collect();
+        let joined = near_join(&lefts, &rights, 1000);
+        assert!(joined.len() <= 400_000, "{}", joined.len());
+        assert_eq!(joined.len(), 400_000 - 2);
+    }
+
+    // Hardening 2, item 3: the text tokenised for matching is capped per
+    // field, cut before a word.
+    #[test]
+    fn only_the_first_128_kib_of_a_field_is_matched() {
+        let body = "tajik afghan ".repeat(MAX_MATCH_BYTES / 13 + 1000);
+        let document = Document {
+            title: "border",
+            body: &body,
+            ..Document::default()
+        };
+        let tokenized = TokenizedDocument::new(document);
+        // 10,082 whole repeats fit, then one more "tajik ".
+        assert_eq!(tokenized.body.len(), 2 * (MAX_MATCH_BYTES / 13) + 1);
+        // Cut at a word boundary: the last word is whole.
+        let last = tokenized.body.word(tokenized.body.len() - 1);
+        assert!(last == "tajik" || last == "afghan", "{last}");
+        let short = "граница ".repeat(10);
+        assert_eq!(matchable(&short), short);
+    }
 }

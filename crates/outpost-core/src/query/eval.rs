@@ -5,7 +5,7 @@
 
 use super::{Node, Query};
 use crate::matcher::{
-    Document, Hit, TokenizedDocument, lang_matches, source_matches, spans_from_hits,
+    Document, Hit, TokenizedDocument, lang_matches, near_join, source_matches, spans_from_hits,
 };
 use crate::model::{Field, Span};
 
@@ -132,12 +132,19 @@ fn occurrences(node: &Node, doc: &TokenizedDocument<'_>, scope: Option<Field>) -
         } => {
             let lefts = occurrences(left, doc, scope);
             let rights = occurrences(right, doc, scope);
-            for a in &lefts {
-                for b in &rights {
-                    if let Some(joined) = a.near(b, *distance) {
-                        found.push(joined);
-                    }
-                }
+            for &field in fields(scope) {
+                let in_field = |hits: &[Hit]| -> Vec<(u32, u32)> {
+                    hits.iter()
+                        .filter(|h| h.field == field)
+                        .map(|h| (h.first, h.last))
+                        .collect()
+                };
+                let joined = near_join(&in_field(&lefts), &in_field(&rights), *distance);
+                found.extend(
+                    joined
+                        .into_iter()
+                        .map(|(first, last)| Hit { field, first, last }),
+                );
             }
         }
         // The parser never puts these where positions are needed

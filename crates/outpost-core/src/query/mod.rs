@@ -20,8 +20,12 @@
 //! the same word.
 //!
 //! [`Query::parse`] rejects what cannot be meant: empty queries, unbalanced
-//! quotes or parentheses, `NEAR/0`, and queries that could match an article
-//! merely by what it lacks (`NOT x`, `a OR -b`).
+//! quotes or parentheses, `NEAR/0`, a field inside a field (`title:source:x`),
+//! and queries that could match an article merely by what it lacks
+//! (`NOT x`, `a OR -b`). It also bounds what a shared query can cost: at most
+//! [`MAX_DEPTH`] levels of nesting (each `NEAR` of a chain is a level) and
+//! [`MAX_TERMS`] words and values. Searches use the same parser
+//! ([`Query::parse_search`]).
 
 mod eval;
 mod parse;
@@ -100,13 +104,42 @@ impl PhraseItem {
 /// as plain `AND`.
 pub const MAX_NEAR_DISTANCE: u32 = 1000;
 
-/// How deeply parentheses and `NOT`s may nest.
-pub const MAX_DEPTH: usize = 64;
+/// How deeply parentheses, `NOT`s, fields and the links of a `NEAR` chain
+/// may nest. The tree is then at most about three times as deep (an `OR` and
+/// an `AND` per level), so every recursive walk of it, `Drop` included, stays
+/// within a small thread stack (ARCHITECTURE.md, invariants).
+pub const MAX_DEPTH: usize = 32;
+
+/// How many words, prefixes and `source:`/`lang:` values a query may hold.
+pub const MAX_TERMS: usize = 2_000;
+
+/// What a bare `NEAR` means in a search (the full-text index's default).
+pub const SEARCH_NEAR_DISTANCE: u32 = 10;
+
+/// Which of the language's two uses a text is parsed for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Syntax {
+    /// A watchlist: strict, every mistake is an error.
+    Watchlist,
+    /// A search typed in passing: an unknown `name:` is text, `text:` means
+    /// `body:`, a bare `NEAR` is `NEAR/10`, and `source:`/`lang:` are
+    /// refused because search filters do that.
+    Search,
+}
 
 impl Query {
     /// Parses and validates a query typed by the analyst.
     pub fn parse(text: &str) -> Result<Query, QueryError> {
-        parse::parse(text).map(|root| Query { root })
+        parse::parse(text, Syntax::Watchlist).map(|root| Query { root })
+    }
+
+    /// Parses a full-text search: the same language and limits as a
+    /// watchlist, read leniently (unknown `name:` is text, `text:` is
+    /// `body:`, a bare `NEAR` is `NEAR/10`, `source:`/`lang:` are refused
+    /// for the search filters); the store
+    /// translates the tree for its index.
+    pub fn parse_search(text: &str) -> Result<Query, QueryError> {
+        parse::parse(text, Syntax::Search).map(|root| Query { root })
     }
 
     /// The parsed tree.
@@ -422,6 +455,41 @@ mod tests {
                 .message
                 .contains("levels deep")
         );
+    }
+
+    // Hardening 2, smaller items: a field inside another field does nothing
+    // (`title:source:x`) and is refused at its column.
+    #[test]
+    fn fields_do_not_nest() {
+        check_errors(&[
+            (
+                "title:source:x",
+                7,
+                "'source:' inside 'title:' has no effect",
+            ),
+            (
+                "body:(a lang:ru)",
+                9,
+                "'lang:' inside 'body:' has no effect",
+            ),
+            ("title:(a OR title:b)", 13, "'title:' inside 'title:'"),
+            ("a title:(b -body:c)", 13, "'body:' inside 'title:'"),
+        ]);
+        check_parsed(&[("title:a source:x", "AND(title:a, source:x)")]);
+    }
+
+    #[test]
+    fn searches_read_the_same_language_leniently() {
+        let search = |text: &str| Query::parse_search(text).map(|q| q.to_string());
+        assert_eq!(search("a NEAR b").unwrap(), "NEAR/10(a, b)");
+        assert_eq!(search("Update: a:b").unwrap(), "AND(update, \"a b\")");
+        assert_eq!(search("text:мина").unwrap(), "body:мина");
+        let err = search("border source:tolo").unwrap_err();
+        assert_eq!(err.column, 8);
+        assert!(err.message.contains("--source"), "{err}");
+        // The strict reading refuses what the lenient one accepts.
+        assert_eq!(Query::parse("a:b").unwrap_err().column, 1);
+        assert_eq!(Query::parse("text:x").unwrap_err().column, 1);
     }
 
     #[test]

@@ -3,12 +3,15 @@
 //! Hand-written rather than generated so that every error can say, in the
 //! analyst's terms, what was expected at which column.
 
-use super::{MAX_DEPTH, MAX_NEAR_DISTANCE, Node, PhraseItem, QueryError};
+use super::{
+    MAX_DEPTH, MAX_NEAR_DISTANCE, MAX_TERMS, Node, PhraseItem, QueryError, SEARCH_NEAR_DISTANCE,
+    Syntax,
+};
 use crate::model::Field;
 use crate::normalize::tokenize;
 
-pub(super) fn parse(text: &str) -> Result<Node, QueryError> {
-    let tokens = lex(text)?;
+pub(super) fn parse(text: &str, syntax: Syntax) -> Result<Node, QueryError> {
+    let tokens = lex(text, syntax)?;
     if tokens.is_empty() {
         return Err(error(
             text,
@@ -21,6 +24,9 @@ pub(super) fn parse(text: &str) -> Result<Node, QueryError> {
         tokens,
         pos: 0,
         depth: 0,
+        terms: 0,
+        field: None,
+        syntax,
     };
     let parsed = parser.parse_or()?;
     if let Some(tok) = parser.peek() {
@@ -131,7 +137,7 @@ fn is_delimiter(c: char) -> bool {
             .any(|(open, closes)| *open == c || closes.contains(&c))
 }
 
-fn lex(text: &str) -> Result<Vec<Tok>, QueryError> {
+fn lex(text: &str, syntax: Syntax) -> Result<Vec<Tok>, QueryError> {
     let mut tokens = Vec::new();
     let mut i = 0;
     while let Some(c) = text[i..].chars().next() {
@@ -210,11 +216,21 @@ fn lex(text: &str) -> Result<Vec<Tok>, QueryError> {
         if letters_end > i && text[letters_end..].starts_with(':') {
             let name = text[i..letters_end].to_ascii_lowercase();
             let after = letters_end + 1;
-            let field = match name.as_str() {
-                "title" => Some(FieldName::Title),
-                "body" => Some(FieldName::Body),
-                "source" => Some(FieldName::Source),
-                "lang" => Some(FieldName::Lang),
+            let field = match (name.as_str(), syntax) {
+                ("title", _) => Some(FieldName::Title),
+                ("body", _) | ("text", Syntax::Search) => Some(FieldName::Body),
+                ("source" | "lang", Syntax::Search) => {
+                    return Err(error(
+                        text,
+                        start,
+                        &format!(
+                            "'{name}:' cannot be used in a search: filter by source or language \
+                             with the search filters (--source, --lang) instead"
+                        ),
+                    ));
+                }
+                ("source", Syntax::Watchlist) => Some(FieldName::Source),
+                ("lang", Syntax::Watchlist) => Some(FieldName::Lang),
                 _ => None,
             };
             match field {
@@ -239,6 +255,9 @@ fn lex(text: &str) -> Result<Vec<Tok>, QueryError> {
                     i = after;
                     continue;
                 }
+                // A search is typed in passing: "Update:" or "a:b" there is
+                // just text.
+                None if syntax == Syntax::Search => {}
                 None => {
                     return Err(error(
                         text,
@@ -254,7 +273,7 @@ fn lex(text: &str) -> Result<Vec<Tok>, QueryError> {
         let end = i + text[i..].find(is_delimiter).unwrap_or(text.len() - i);
         let word = &text[i..end];
         tokens.push(Tok {
-            kind: keyword(text, start, word)?,
+            kind: keyword(text, start, word, syntax)?,
             start,
         });
         i = end;
@@ -262,11 +281,12 @@ fn lex(text: &str) -> Result<Vec<Tok>, QueryError> {
     Ok(tokens)
 }
 
-fn keyword(text: &str, start: usize, word: &str) -> Result<Kind, QueryError> {
+fn keyword(text: &str, start: usize, word: &str, syntax: Syntax) -> Result<Kind, QueryError> {
     Ok(match word {
         "AND" => Kind::And,
         "OR" => Kind::Or,
         "NOT" => Kind::Not,
+        "NEAR" if syntax == Syntax::Search => Kind::Near(SEARCH_NEAR_DISTANCE),
         "NEAR" => {
             return Err(error(
                 text,
@@ -332,7 +352,16 @@ struct Parser<'t> {
     text: &'t str,
     tokens: Vec<Tok>,
     pos: usize,
+    /// Open parentheses, `NOT`s, fields and `NEAR` links around the token
+    /// being parsed; bounded by [`MAX_DEPTH`] so that the parser and every
+    /// later walk of the tree stay shallow.
     depth: usize,
+    /// Words, prefixes and `source:`/`lang:` values so far; bounded by
+    /// [`MAX_TERMS`].
+    terms: usize,
+    /// The `title:` or `body:` the token being parsed is inside.
+    field: Option<FieldName>,
+    syntax: Syntax,
 }
 
 impl Parser<'_> {
@@ -362,7 +391,26 @@ impl Parser<'_> {
         if self.depth > MAX_DEPTH {
             return Err(self.err(
                 self.here(),
-                &format!("the query nests more than {MAX_DEPTH} levels deep"),
+                &format!(
+                    "the query nests more than {MAX_DEPTH} levels deep \
+                     (parentheses, NOT, fields and each NEAR of a chain count): \
+                     simplify it or split it into several watchlists"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Counts one more term, starting at byte `at`.
+    fn count_term(&mut self, at: usize) -> Result<(), QueryError> {
+        self.terms += 1;
+        if self.terms > MAX_TERMS {
+            return Err(self.err(
+                at,
+                &format!(
+                    "the query has more than {MAX_TERMS} words and values: \
+                     split it into several watchlists"
+                ),
             ));
         }
         Ok(())
@@ -456,9 +504,12 @@ impl Parser<'_> {
 
     fn parse_near(&mut self) -> Result<Parsed, QueryError> {
         let mut left = self.parse_unary()?;
+        let depth = self.depth;
         while let Some(&Kind::Near(distance)) = self.peek().map(|t| &t.kind) {
+            // Each link of a chain nests the tree one level deeper.
+            self.enter()?;
             self.next();
-            let label = format!("NEAR/{distance}");
+            let label = near_label(distance);
             self.require_positional(&left, &label)?;
             self.expect_operand(&label)?;
             let right = self.parse_unary()?;
@@ -472,6 +523,7 @@ impl Parser<'_> {
                 left.start,
             );
         }
+        self.depth = depth;
         Ok(left)
     }
 
@@ -520,113 +572,176 @@ impl Parser<'_> {
         }
     }
 
+    // The parser recurses through `parse_primary` and the functions above
+    // it once per level of nesting, so these keep their frames small: every
+    // arm that does not recurse, and every error, lives in a function of its
+    // own.
     fn parse_primary(&mut self) -> Result<Parsed, QueryError> {
         let Some(tok) = self.next() else {
             return Err(self.err(self.text.len(), "expected a word, phrase or '('"));
         };
-        let start = tok.start;
-        match tok.kind.clone() {
-            Kind::LParen => {
-                if self.peek().map(|t| &t.kind) == Some(&Kind::RParen) {
-                    return Err(self.err(
-                        self.here(),
-                        "empty parentheses: expected a word, phrase or '(' inside",
-                    ));
-                }
-                self.enter()?;
-                let inner = self.parse_or()?;
-                self.depth -= 1;
-                match self.next() {
-                    Some(Tok {
-                        kind: Kind::RParen, ..
-                    }) => Ok(Parsed { start, ..inner }),
-                    Some(other) => {
-                        let (at, found) = (other.start, other.kind.describe());
-                        Err(self.err(
-                            at,
-                            &format!(
-                                "expected ')' to close the '(' at column {}, found {found}",
-                                column(self.text, start)
-                            ),
-                        ))
-                    }
-                    None => Err(self.err(
-                        self.text.len(),
-                        &format!(
-                            "expected ')' to close the '(' at column {}",
-                            column(self.text, start)
-                        ),
-                    )),
-                }
-            }
-            Kind::Field(field @ (FieldName::Title | FieldName::Body)) => {
-                let f = if field == FieldName::Title {
-                    Field::Title
-                } else {
-                    Field::Body
-                };
-                self.expect_primary(field.label())?;
-                self.enter()?;
-                let inner = self.parse_primary()?;
-                self.depth -= 1;
-                Ok(Parsed {
-                    node: Node::Field(f, Box::new(inner.node)),
-                    start,
-                    matches_empty: inner.matches_empty,
-                })
-            }
-            Kind::Field(field @ (FieldName::Source | FieldName::Lang)) => {
-                let value = match self.next().map(|t| (t.start, t.kind.clone())) {
-                    Some((_, Kind::Word(w))) | Some((_, Kind::Phrase(w))) => w,
-                    other => {
-                        let at = other.map_or(self.text.len(), |(s, _)| s);
-                        let example = if field == FieldName::Source {
-                            "source:asiaplus or source:\"Radio Ozodi\""
-                        } else {
-                            "lang:ru"
-                        };
-                        return Err(self.err(
-                            at,
-                            &format!(
-                                "expected a value right after '{}', e.g. {example}",
-                                field.label()
-                            ),
-                        ));
-                    }
-                };
-                let value = value.trim().to_lowercase();
-                if value.is_empty() || value == "*" {
-                    return Err(self.err(
-                        start,
-                        &format!("expected a value after '{}'", field.label()),
-                    ));
-                }
-                let node = if field == FieldName::Source {
-                    Node::Source(value)
-                } else {
-                    let code = value.replace('_', "-");
-                    if !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-                        return Err(self.err(
-                            start,
-                            "expected a language code after 'lang:', e.g. lang:ru or lang:fa-AF",
-                        ));
-                    }
-                    Node::Lang(code)
-                };
-                Ok(Parsed::positive(node, start))
-            }
-            Kind::Word(raw) => Ok(Parsed::positive(self.word_node(&raw, start)?, start)),
-            Kind::Phrase(raw) => Ok(Parsed::positive(self.phrase_node(&raw, start)?, start)),
-            Kind::RParen => Err(self.err(start, "expected a word, phrase or '(' before ')'")),
-            other => Err(self.err(
-                start,
-                &format!(
-                    "expected a word, phrase or '(' but found {} (operators are upper case; \
-                     write it in lower case to search for the word)",
-                    other.describe()
-                ),
-            )),
+        let (start, field) = match tok.kind {
+            Kind::Field(field) => (tok.start, Some(field)),
+            _ => (tok.start, None),
+        };
+        if let Some(field) = field {
+            return if self.field.is_some() {
+                Err(self.nested_field(field, start))
+            } else if matches!(field, FieldName::Title | FieldName::Body) {
+                self.parse_text_field(field, start)
+            } else {
+                self.parse_value_field(field, start)
+            };
         }
+        match &self.tokens[self.pos - 1].kind {
+            Kind::LParen => self.parse_group(start),
+            Kind::Word(_) | Kind::Phrase(_) => self.parse_term(start),
+            _ => Err(self.unexpected_before_operand(start)),
+        }
+    }
+
+    fn parse_group(&mut self, start: usize) -> Result<Parsed, QueryError> {
+        if self.peek().map(|t| &t.kind) == Some(&Kind::RParen) {
+            return Err(self.err(
+                self.here(),
+                "empty parentheses: expected a word, phrase or '(' inside",
+            ));
+        }
+        self.enter()?;
+        let inner = self.parse_or()?;
+        self.depth -= 1;
+        match self.next().map(|t| t.kind == Kind::RParen) {
+            Some(true) => Ok(Parsed { start, ..inner }),
+            Some(false) => Err(self.unclosed(start, true)),
+            None => Err(self.unclosed(start, false)),
+        }
+    }
+
+    fn parse_text_field(&mut self, field: FieldName, start: usize) -> Result<Parsed, QueryError> {
+        let f = if field == FieldName::Title {
+            Field::Title
+        } else {
+            Field::Body
+        };
+        self.expect_primary(field.label())?;
+        self.enter()?;
+        self.field = Some(field);
+        let inner = self.parse_primary()?;
+        self.field = None;
+        self.depth -= 1;
+        Ok(Parsed {
+            node: Node::Field(f, Box::new(inner.node)),
+            start,
+            matches_empty: inner.matches_empty,
+        })
+    }
+
+    #[inline(never)]
+    fn parse_value_field(&mut self, field: FieldName, start: usize) -> Result<Parsed, QueryError> {
+        let value = match self.next().map(|t| (t.start, t.kind.clone())) {
+            Some((_, Kind::Word(w))) | Some((_, Kind::Phrase(w))) => w,
+            other => {
+                let at = other.map_or(self.text.len(), |(s, _)| s);
+                let example = if field == FieldName::Source {
+                    "source:asiaplus or source:\"Radio Ozodi\""
+                } else {
+                    "lang:ru"
+                };
+                return Err(self.err(
+                    at,
+                    &format!(
+                        "expected a value right after '{}', e.g. {example}",
+                        field.label()
+                    ),
+                ));
+            }
+        };
+        let value = value.trim().to_lowercase();
+        if value.is_empty() || value == "*" {
+            return Err(self.err(
+                start,
+                &format!("expected a value after '{}'", field.label()),
+            ));
+        }
+        self.count_term(start)?;
+        let node = if field == FieldName::Source {
+            Node::Source(value)
+        } else {
+            let code = value.replace('_', "-");
+            if !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+                return Err(self.err(
+                    start,
+                    "expected a language code after 'lang:', e.g. lang:ru or lang:fa-AF",
+                ));
+            }
+            Node::Lang(code)
+        };
+        Ok(Parsed::positive(node, start))
+    }
+
+    /// The word or phrase token just read.
+    #[inline(never)]
+    fn parse_term(&mut self, start: usize) -> Result<Parsed, QueryError> {
+        let node = match self.tokens[self.pos - 1].kind.clone() {
+            Kind::Word(raw) => self.word_node(&raw, start)?,
+            Kind::Phrase(raw) => self.phrase_node(&raw, start)?,
+            _ => unreachable!("parse_term is called on words and phrases"),
+        };
+        Ok(Parsed::positive(node, start))
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn nested_field(&self, field: FieldName, start: usize) -> QueryError {
+        let outer = self.field.map_or("", FieldName::label);
+        self.err(
+            start,
+            &format!(
+                "'{}' inside '{outer}' has no effect: write the fields side by side, \
+                 e.g. title:border source:asiaplus",
+                field.label()
+            ),
+        )
+    }
+
+    #[cold]
+    #[inline(never)]
+    /// The error for a '(' at `open` left unclosed; `found` when the token
+    /// just read is what came instead of the ')'.
+    fn unclosed(&self, open: usize, found: bool) -> QueryError {
+        let opened = column(self.text, open);
+        if found {
+            let other = &self.tokens[self.pos - 1];
+            self.err(
+                other.start,
+                &format!(
+                    "expected ')' to close the '(' at column {opened}, found {}",
+                    other.kind.describe()
+                ),
+            )
+        } else {
+            self.err(
+                self.text.len(),
+                &format!("expected ')' to close the '(' at column {opened}"),
+            )
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn unexpected_before_operand(&self, start: usize) -> QueryError {
+        let kind = &self.tokens[self.pos - 1].kind;
+        if *kind == Kind::RParen {
+            return self.err(start, "expected a word, phrase or '(' before ')'");
+        }
+        self.err(
+            start,
+            &format!(
+                "expected a word, phrase or '(' but found {} (operators are upper case; \
+                 write it in lower case to search for the word)",
+                kind.describe()
+            ),
+        )
     }
 
     fn expect_primary(&self, after: &str) -> Result<(), QueryError> {
@@ -642,9 +757,11 @@ impl Parser<'_> {
         }
     }
 
-    fn word_node(&self, raw: &str, start: usize) -> Result<Node, QueryError> {
+    fn word_node(&mut self, raw: &str, start: usize) -> Result<Node, QueryError> {
+        // A search treats a stray `*` as the punctuation it is there.
         if let Some(star) = raw.find('*')
             && star + 1 != raw.len()
+            && self.syntax == Syntax::Watchlist
         {
             return Err(self.err(
                 start + star,
@@ -662,7 +779,7 @@ impl Parser<'_> {
         Ok(items_node(items))
     }
 
-    fn phrase_node(&self, raw: &str, start: usize) -> Result<Node, QueryError> {
+    fn phrase_node(&mut self, raw: &str, start: usize) -> Result<Node, QueryError> {
         let open_len = self.text[start..].chars().next().map_or(1, char::len_utf8);
         let mut items = Vec::new();
         for piece in raw.split_whitespace() {
@@ -678,7 +795,7 @@ impl Parser<'_> {
     /// Normalises one written word (optionally ending in `*`) into phrase
     /// items: `Tajik-Afghan` is two words, `tajik-afgh*` a word and a prefix.
     fn push_items(
-        &self,
+        &mut self,
         items: &mut Vec<PhraseItem>,
         raw: &str,
         start: usize,
@@ -690,6 +807,7 @@ impl Parser<'_> {
         let tokens = tokenize(text);
         let count = tokens.len();
         for (i, token) in tokens.into_iter().enumerate() {
+            self.count_term(start)?;
             if is_prefix && i + 1 == count {
                 if token.text.chars().count() < 2 {
                     return Err(self.err(
@@ -707,6 +825,11 @@ impl Parser<'_> {
         }
         Ok(())
     }
+}
+
+#[inline(never)]
+fn near_label(distance: u32) -> String {
+    format!("NEAR/{distance}")
 }
 
 fn column(text: &str, byte: usize) -> usize {

@@ -129,6 +129,54 @@ fn phrases_prefixes_near_and_booleans() {
     assert_eq!(search(&store, "\"таджикско афганской\""), [1]);
 }
 
+// Issue 12, item 4: search parses with the watchlist language's parser, and
+// the store translates its tree; what the tree can say beyond the old search
+// syntax reaches FTS5 as valid expressions.
+#[test]
+fn the_watchlist_language_searches_the_archive() {
+    let (store, ..) = archive();
+    assert_eq!(search(&store, "title:(border OR ёлка)"), [2, 5]);
+    assert_eq!(search(&store, "title:(border -ishkashim) OR weather"), [6]);
+    assert_eq!(search(&store, "(taliban OR quiet) NEAR/4 border"), [5, 6]);
+    assert_eq!(search(&store, "title:(clash NEAR/2 ishkash*)"), [5]);
+    assert_eq!(search(&store, "\"border gua* exchanged\""), [5]);
+    assert_eq!(search(&store, "\"border gua* fire\""), Vec::<i64>::new());
+    assert_eq!(search(&store, "\"border gua*\""), [5]);
+    assert_eq!(search(&store, "\"bor* guards\""), [5]);
+    assert_eq!(search(&store, "taliban NEAR/3 fighters NEAR/5 border"), [5]);
+    assert_eq!(search(&store, "NOT NOT weather"), [6]);
+}
+
+// Hardening 2, item 4: a search at the depth limit runs (FTS5's own parser
+// included), and one past it is a query error rather than a crash.
+#[test]
+fn searches_at_the_depth_limit_run_and_past_it_are_refused() {
+    use outpost_core::query::MAX_DEPTH;
+    let (store, ..) = archive();
+    let deep = |n: usize| format!("{}border{}", "(weather OR ".repeat(n), ")".repeat(n));
+    assert_eq!(search(&store, &deep(MAX_DEPTH)), [5, 6]);
+    let negated = |n: usize| {
+        format!(
+            "{}border{}",
+            "(border -(ёлка OR ".repeat(n / 3),
+            "))".repeat(n / 3)
+        )
+    };
+    assert_eq!(search(&store, &negated(MAX_DEPTH)), [5, 6]);
+    let chain = |n: usize| "taliban NEAR/50 ".repeat(n) + "border";
+    assert_eq!(search(&store, &chain(MAX_DEPTH)), [5]);
+    for past in [deep(MAX_DEPTH + 1), chain(MAX_DEPTH + 1), deep(10_000)] {
+        let err = store
+            .search(&SearchQuery {
+                text: past,
+                ..Default::default()
+            })
+            .unwrap_err();
+        assert_eq!(err.code(), "store.bad_query", "{err}");
+        assert!(err.to_string().contains("levels deep"), "{err}");
+    }
+}
+
 #[test]
 fn snippets_mark_matches_and_escape_the_rest() {
     let (store, ..) = archive();
