@@ -180,11 +180,11 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// OPML for a terminal: control characters other than line breaks and tabs
+/// OPML for a terminal: control characters other than newlines and tabs
 /// become XML character references, which a terminal shows as text and an
 /// OPML reader decodes to the same characters (Hardening 2, item 10).
 fn xml_safe(xml: &str) -> std::borrow::Cow<'_, str> {
-    let raw = |c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');
+    let raw = |c: char| c.is_control() && !matches!(c, '\n' | '\t');
     if !xml.chars().any(raw) {
         return xml.into();
     }
