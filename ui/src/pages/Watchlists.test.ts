@@ -71,6 +71,22 @@ describe("Watchlists page", () => {
     await waitFor(() => expect(screen.getByText("Rasht valley")).toBeTruthy());
   });
 
+  it("says what deleting removes and deletes only on confirmation", async () => {
+    // Hardening 2, item 5: deleting a watchlist silently removed its alerts.
+    const { mock } = fresh({ alerts: 80 });
+    await app.refreshWatchlists();
+    render(Watchlists);
+    const w = mock.watchlists[1]!;
+    await fireEvent.click(screen.getByTestId(`watchlist-item-${w.id}`));
+    await fireEvent.click(screen.getByTestId("watchlist-delete"));
+    const warning = screen.getByTestId("watchlist-delete-warning");
+    expect(warning.textContent).toContain(`removes its ${w.alert_count} alert`);
+    expect(warning.textContent).toContain("saved, noted or tagged ones, which are kept");
+    expect(callsOf(mock, "delete_watchlist")).toEqual([]);
+    await fireEvent.click(screen.getByTestId("watchlist-delete"));
+    await waitFor(() => expect(callsOf(mock, "delete_watchlist")).toEqual([{ id: w.id }]));
+  });
+
   it("shows the backend's refusal as a sentence", async () => {
     const { mock } = fresh();
     await openNew();
