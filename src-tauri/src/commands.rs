@@ -131,7 +131,8 @@ async fn save_watchlist(
 
 #[tauri::command]
 async fn delete_watchlist(engine: Engine_<'_>, id: WatchlistId) -> Res<()> {
-    Ok(engine.remove_watchlist(id).map(|_| ())?)
+    engine.remove_watchlist(id)?;
+    Ok(())
 }
 
 #[tauri::command]
