@@ -235,7 +235,9 @@ impl ProgressLine {
     pub fn update(&self, done: u64, total: u64, current: Option<&str>) {
         if self.tty && total > 0 {
             let pct = done * 100 / total;
-            let current = current.map(|c| format!(" · {c}")).unwrap_or_default();
+            let current = current
+                .map(|c| format!(" · {}", safe(c)))
+                .unwrap_or_default();
             let line: String = format!("{} {done}/{total} ({pct}%){current}", self.what)
                 .chars()
                 .take(100)
