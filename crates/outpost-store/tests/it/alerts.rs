@@ -430,6 +430,8 @@ fn removing_a_watchlist_keeps_saved_noted_and_tagged_alerts() {
     assert_eq!(store.get_alert(alert_ids[1]).unwrap().tags, ["follow-up"]);
     assert!(store.list_watchlists().unwrap().is_empty());
     assert_eq!(store.stats().unwrap().watchlists, 0);
+    // An alert's detail still reads its watchlist's query.
+    assert_eq!(store.get_watchlist(w).unwrap().query, "border");
     assert!(matches!(
         store.update_watchlist(w, &WatchlistPatch::default(), t0()),
         Err(StoreError::NotFound { .. })
