@@ -222,7 +222,7 @@ impl Engine {
     }
 
     pub fn add_watchlist(&self, w: &NewWatchlist) -> Result<Watchlist> {
-        self.check_watchlist_fields(Some(&w.name), Some(&w.scope_sources))?;
+        self.check_watchlist_fields(Some(&w.name), &w.scope_sources, &[])?;
         Query::parse(&w.query)?;
         let id = self.store().add_watchlist(w, Self::now())?;
         self.recompile()?;
@@ -234,7 +234,14 @@ impl Engine {
         id: WatchlistId,
         patch: &outpost_core::WatchlistPatch,
     ) -> Result<Watchlist> {
-        self.check_watchlist_fields(patch.name.as_ref(), patch.scope_sources.as_ref())?;
+        if let Some(sources) = &patch.scope_sources {
+            // Sources already in the scope may have been removed since;
+            // only newly added ones must exist.
+            let current = self.store().get_watchlist(id)?.scope_sources;
+            self.check_watchlist_fields(patch.name.as_ref(), sources, &current)?;
+        } else {
+            self.check_watchlist_fields(patch.name.as_ref(), &[], &[])?;
+        }
         if let Some(q) = &patch.query {
             Query::parse(q)?;
         }
@@ -244,22 +251,28 @@ impl Engine {
     }
 
     /// A watchlist needs a name, and may only be scoped to sources that
-    /// exist (Hardening 2: both were accepted silently).
+    /// exist (Hardening 2: both were accepted silently). `known` sources
+    /// are already in its scope and are not checked again.
     fn check_watchlist_fields(
         &self,
         name: Option<&String>,
-        sources: Option<&Vec<SourceId>>,
+        sources: &[SourceId],
+        known: &[SourceId],
     ) -> Result<()> {
         if name.is_some_and(|n| n.trim().is_empty()) {
             return Err(EngineError::invalid(
                 "a watchlist needs a name; give one that is not blank",
             ));
         }
-        for &id in sources.into_iter().flatten() {
-            if self.store().get_source(id).is_err() {
-                return Err(EngineError::invalid(format!(
-                    "there is no source with id {id}; see the ids in `outpost sources list`"
-                )));
+        for &id in sources.iter().filter(|id| !known.contains(id)) {
+            match self.store().get_source(id) {
+                Ok(_) => {}
+                Err(outpost_store::StoreError::NotFound { .. }) => {
+                    return Err(EngineError::invalid(format!(
+                        "there is no source with id {id}; see the ids in `outpost sources list`"
+                    )));
+                }
+                Err(e) => return Err(e.into()),
             }
         }
         Ok(())
