@@ -84,7 +84,7 @@ const ALERT_SELECT: &str = "SELECT l.id, l.watchlist_id, w.name, w.severity, w.c
              ELSE (SELECT count(DISTINCT x.source_id) FROM articles b
                    JOIN article_sources x ON x.article_id = b.id
                    WHERE b.story_id = coalesce(l.story_id, a.story_id)) END,
-        coalesce(l.span_count, json_array_length(l.spans))
+        coalesce(l.span_count, 0)
      FROM alerts l
      JOIN watchlists w ON w.id = l.watchlist_id
      JOIN articles a ON a.id = l.article_id

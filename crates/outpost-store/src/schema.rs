@@ -208,8 +208,9 @@ CREATE TABLE story_notifications (
 /// from matching. Names are unique among active watchlists only, so the
 /// table is rebuilt without the column constraint (SQLite cannot drop it).
 ///
-/// An alert stores at most the first spans of its match; `span_count` holds
-/// how many there were (NULL: as many as stored).
+/// An alert stores at most the first 100 spans of its match, and
+/// `span_count` how many there were; existing alerts are cut down to that
+/// (one item full of hits had stored 43.8 MB of spans).
 const V2: &str = r#"
 CREATE TABLE watchlists_v2 (
     id            INTEGER PRIMARY KEY,
@@ -234,6 +235,11 @@ ALTER TABLE watchlists_v2 RENAME TO watchlists;
 CREATE UNIQUE INDEX watchlists_name ON watchlists(name) WHERE removed_at IS NULL;
 
 ALTER TABLE alerts ADD COLUMN span_count INTEGER;
+UPDATE alerts SET span_count = json_array_length(spans) WHERE json_valid(spans);
+UPDATE alerts SET spans = (
+        SELECT json_group_array(json(value))
+        FROM (SELECT value FROM json_each(alerts.spans) ORDER BY key LIMIT 100))
+    WHERE span_count > 100;
 "#;
 
 /// The SQL of migration `i` (0-based), for tests that build an archive as

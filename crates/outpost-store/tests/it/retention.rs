@@ -208,9 +208,26 @@ fn a_version_1_archive_migrates_keeping_watchlists_and_alerts() {
                  VALUES (7, 1, 0, 'kept');",
         )
         .unwrap();
+        // Hardening 2, item 9: an alert of version 1 with every span of
+        // its match; the migration keeps the first 100 and their count.
+        let spans: Vec<serde_json::Value> = (0..250)
+            .map(|i| serde_json::json!({"field": "body", "start": i, "end": i + 1, "text": "b"}))
+            .collect();
+        conn.execute(
+            "UPDATE alerts SET spans = ?1",
+            [serde_json::to_string(&spans).unwrap()],
+        )
+        .unwrap();
     }
     let store = Store::open(&path).unwrap();
     assert_eq!(store.count_alerts().unwrap(), 1);
+    let alert = &store
+        .list_alerts(&outpost_store::AlertFilter::default())
+        .unwrap()[0];
+    assert_eq!(alert.span_count, 250);
+    let detail = store.get_alert(alert.id).unwrap();
+    assert_eq!(detail.spans.len(), 100);
+    assert_eq!((detail.spans[0].start, detail.spans[99].start), (0, 99));
     assert_eq!(store.list_watchlists().unwrap()[0].name, "Border");
     assert_eq!(store.integrity_check().unwrap(), ["ok"]);
 }
