@@ -89,6 +89,73 @@ fn a_failed_write_on_a_full_disk_keeps_the_earlier_file_and_no_temporary() {
     assert_eq!(names(&fs.dir), ["report.html"]);
 }
 
+/// An archive with `n` saved articles of about 20 KB of text each.
+fn archive_with_saved_articles(db: &Path, n: usize) -> Arc<outpost_engine::Engine> {
+    let engine = open(db, Arc::new(Recorder::default()));
+    let source = engine
+        .add_source_unchecked(&outpost_core::NewSource {
+            kind: outpost_core::SourceKind::Feed,
+            url: "https://a.example/rss".into(),
+            name: "A".into(),
+            interval_secs: 900,
+            lang: None,
+            country: None,
+            folder: None,
+            tags: vec![],
+        })
+        .unwrap();
+    let now = outpost_engine::Engine::now();
+    let items: Vec<outpost_store::NewArticle> = (0..n)
+        .map(|i| outpost_store::NewArticle {
+            guid: Some(format!("g{i}")),
+            url: Some(format!("https://a.example/{i}")),
+            title: format!("Khorog report {i}"),
+            text: format!("{i} Border guards in Khorog reported movement. ").repeat(400),
+            ..Default::default()
+        })
+        .collect();
+    let ingested = engine.store().ingest(source, &items, now).unwrap();
+    for i in &ingested {
+        engine
+            .store()
+            .set_article_saved(i.article_id, true, now)
+            .unwrap();
+    }
+    engine
+}
+
+#[test]
+fn a_failed_export_on_a_full_disk_keeps_the_earlier_report() {
+    // Hardening 2, item 6, through the export itself: with --force a
+    // complete earlier report was destroyed before the new one failed.
+    let Some(fs) = Tmpfs::mount("1m") else {
+        eprintln!("SKIPPED full-disk export: this process may not mount a tmpfs");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let small = archive_with_saved_articles(&dir.path().join("small.db"), 2);
+    let report = fs.dir.join("report.html");
+    let export = |engine: &outpost_engine::Engine, force| {
+        export_to_file(
+            engine,
+            &Selection::Filter(ExportFilter::saved()),
+            ExportFormat::Html,
+            &report,
+            force,
+            |_, _| {},
+        )
+    };
+    assert_eq!(export(&small, false).unwrap().count, 2);
+    let earlier = std::fs::read(&report).unwrap();
+
+    // 100 articles of 20 KB make a report twice the size of the disk.
+    let big = archive_with_saved_articles(&dir.path().join("big.db"), 100);
+    let err = export(&big, true).unwrap_err();
+    eprintln!("full disk: {err}");
+    assert_eq!(std::fs::read(&report).unwrap(), earlier);
+    assert_eq!(names(&fs.dir), ["report.html"], "no temporary file is left");
+}
+
 #[test]
 fn a_symbolic_link_at_the_target_is_refused_dangling_or_not() {
     // Hardening 2, item 6: a dangling symlink at the path was followed, and
