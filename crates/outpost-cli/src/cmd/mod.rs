@@ -289,3 +289,45 @@ pub fn clap_exit(err: clap::Error) -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_become_visible_escapes() {
+        // Hardening 2, item 10.
+        assert_eq!(
+            safe("a\u{1b}[2Jb\u{9b}c\r\nd\te"),
+            r"a\u{1b}[2Jb\u{9b}c\u{d}\u{a}d\u{9}e"
+        );
+        assert_eq!(safe_multiline("a\u{7}\nb\tc"), "a\\u{7}\nb\tc");
+        assert!(matches!(safe("Хорог · خبر"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn json_keeps_its_meaning_without_raw_c1_controls() {
+        let raw = serde_json::to_string("x\u{9b}y\u{7f}").unwrap();
+        let out = json_text(&raw);
+        assert_eq!(out, r#""x\u009by\u007f""#);
+        assert_eq!(
+            serde_json::from_str::<String>(&out).unwrap(),
+            "x\u{9b}y\u{7f}"
+        );
+    }
+
+    #[test]
+    fn each_cause_is_printed_once() {
+        // Hardening 2, item 13: "cannot use X: E: E".
+        let io = std::io::Error::other("the folder x does not exist");
+        let err = anyhow::Error::new(outpost_store::StoreError::Io {
+            path: "x/y.db".into(),
+            source: io,
+        })
+        .context("cannot back up");
+        assert_eq!(
+            error_line(&err),
+            "cannot back up: cannot use x/y.db: the folder x does not exist"
+        );
+    }
+}
