@@ -79,9 +79,13 @@ describe("Watchlists page", () => {
     const w = mock.watchlists[1]!;
     await fireEvent.click(screen.getByTestId(`watchlist-item-${w.id}`));
     await fireEvent.click(screen.getByTestId("watchlist-delete"));
-    const warning = screen.getByTestId("watchlist-delete-warning");
-    expect(warning.textContent).toContain(`removes its ${w.alert_count} alert`);
-    expect(warning.textContent).toContain("saved, noted or tagged ones, which are kept");
+    const warning = await screen.findByTestId("watchlist-delete-warning");
+    const mine = mock.alerts.filter((a) => a.watchlist_id === w.id);
+    const kept = mine.filter((a) => a.state === "saved" || a.note !== null || a.tags.length > 0).length;
+    expect(mine.length).toBe(w.alert_count);
+    expect(warning.textContent).toContain(`removes ${mine.length - kept} alert`);
+    expect(warning.textContent).toContain(`keeps ${kept} saved or annotated`);
+    expect(callsOf(mock, "watchlist_removal")).toEqual([{ id: w.id }]);
     expect(callsOf(mock, "delete_watchlist")).toEqual([]);
     await fireEvent.click(screen.getByTestId("watchlist-delete"));
     await waitFor(() => expect(callsOf(mock, "delete_watchlist")).toEqual([{ id: w.id }]));
