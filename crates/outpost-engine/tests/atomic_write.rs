@@ -262,3 +262,55 @@ fn the_html_report_renders_an_article_without_a_link() {
     // The linked article still gets its link (HTML-escaped, `/` included).
     assert_eq!(html.matches("<a href=\"https:").count(), 1, "{html}");
 }
+
+#[test]
+fn user_files_are_written_only_through_write_new() {
+    // ARCHITECTURE.md: every user file goes through `transfer::write_new`.
+    // A direct write elsewhere in the engine, the CLI or the app shell would
+    // bring back the truncated exports of Hardening 2, item 6.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let allowed = [
+        // The writer itself.
+        "crates/outpost-engine/src/transfer.rs",
+        // The notification icon: Outpost's own file in its data folder.
+        "crates/outpost-engine/src/notify.rs",
+    ];
+    let mut offenders = Vec::new();
+    for dir in [
+        "crates/outpost-engine/src",
+        "crates/outpost-cli/src",
+        "src-tauri/src",
+    ] {
+        let mut stack = vec![root.join(dir)];
+        while let Some(d) = stack.pop() {
+            for entry in std::fs::read_dir(&d).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                if path.extension().is_none_or(|e| e != "rs") {
+                    continue;
+                }
+                let rel = path
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                if allowed.contains(&rel.as_str()) {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                for pattern in ["fs::write(", "File::create(", "OpenOptions::new("] {
+                    if text.contains(pattern) {
+                        offenders.push(format!("{rel}: {pattern}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "write through transfer::write_new: {offenders:?}"
+    );
+}
