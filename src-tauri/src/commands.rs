@@ -29,6 +29,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         check_query,
         preview_query,
         save_watchlist,
+        watchlist_removal,
         delete_watchlist,
         import_watchlists,
         export_watchlists,
@@ -130,8 +131,13 @@ async fn save_watchlist(
 }
 
 #[tauri::command]
-async fn delete_watchlist(engine: Engine_<'_>, id: WatchlistId) -> Res<()> {
-    Ok(engine.remove_watchlist(id)?)
+async fn watchlist_removal(engine: Engine_<'_>, id: WatchlistId) -> Res<WatchlistRemovalView> {
+    Ok(engine.watchlist_removal(id)?.into())
+}
+
+#[tauri::command]
+async fn delete_watchlist(engine: Engine_<'_>, id: WatchlistId) -> Res<WatchlistRemovalView> {
+    Ok(engine.remove_watchlist(id)?.into())
 }
 
 #[tauri::command]

@@ -59,6 +59,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => return cmd::clap_exit(err),
     };
+    init_logging();
     let ctx = cmd::Ctx::new(cli.db);
     let result = match cli.command {
         Command::Parse(a) => cmd::parse::run(&ctx, a),
@@ -75,8 +76,24 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", cmd::error_line(&err));
             ExitCode::from(1)
         }
     }
+}
+
+/// Logs to stderr at `info` unless `RUST_LOG` says otherwise, so a
+/// continuous `outpost poll` shows one line per cycle and each failure
+/// (Hardening 2, item 13). Colour only on a terminal; stdout stays for the
+/// commands' own output.
+fn init_logging() {
+    use std::io::IsTerminal;
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_target(false)
+        .try_init();
 }

@@ -370,6 +370,9 @@ pub struct AlertRow {
     pub story_id: Option<StoryId>,
     /// How many distinct sources reported the alert's story (1 without one).
     pub story_sources: u32,
+    /// How many spans the match had; at most the first 100 are stored, and
+    /// lists leave `spans` empty.
+    pub span_count: u32,
 }
 
 /// Full-text search order.

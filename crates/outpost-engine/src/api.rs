@@ -114,6 +114,24 @@ pub struct WatchlistView {
     pub problem: Option<String>,
 }
 
+/// What deleting a watchlist removes and keeps (asked before, and
+/// reported after): its alerts go, except the saved, noted or tagged ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[ts(rename = "WatchlistRemoval")]
+pub struct WatchlistRemovalView {
+    pub alerts_removed: u64,
+    pub alerts_kept: u64,
+}
+
+impl From<outpost_store::WatchlistRemoval> for WatchlistRemovalView {
+    fn from(r: outpost_store::WatchlistRemoval) -> Self {
+        Self {
+            alerts_removed: r.alerts_removed,
+            alerts_kept: r.alerts_kept,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct WatchlistInput {
     pub name: String,
@@ -275,6 +293,7 @@ pub fn typescript_bindings() -> String {
         NewSourceInput::decl(&cfg),
         ImportSummary::decl(&cfg),
         WatchlistView::decl(&cfg),
+        WatchlistRemovalView::decl(&cfg),
         WatchlistInput::decl(&cfg),
         QueryCheck::decl(&cfg),
         PreviewHit::decl(&cfg),

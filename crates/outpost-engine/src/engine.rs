@@ -131,6 +131,18 @@ impl Engine {
     /// loads the regional sources and example watchlists.
     pub fn open(options: EngineOptions) -> Result<Arc<Engine>> {
         let store = Store::open(&options.db_path)?;
+        Self::with_store(store, options)
+    }
+
+    /// Opens an existing archive for reading only (see
+    /// [`Store::open_read_only`]): for commands that only read, so a
+    /// read-only archive works and a mistyped path creates nothing.
+    pub fn open_read_only(options: EngineOptions) -> Result<Arc<Engine>> {
+        let store = Store::open_read_only(&options.db_path)?;
+        Self::with_store(store, options)
+    }
+
+    fn with_store(store: Store, options: EngineOptions) -> Result<Arc<Engine>> {
         if options.seed && !store.is_seeded()? {
             seed(&store, (options.clock)())?;
         }
@@ -245,6 +257,7 @@ impl Engine {
     }
 
     pub fn add_watchlist(&self, w: &NewWatchlist) -> Result<Watchlist> {
+        self.check_watchlist_fields(Some(&w.name), &w.scope_sources, &[])?;
         Query::parse(&w.query)?;
         let id = self.store().add_watchlist(w, self.now())?;
         self.recompile()?;
@@ -256,6 +269,14 @@ impl Engine {
         id: WatchlistId,
         patch: &outpost_core::WatchlistPatch,
     ) -> Result<Watchlist> {
+        if let Some(sources) = &patch.scope_sources {
+            // Sources already in the scope may have been removed since;
+            // only newly added ones must exist.
+            let current = self.store().get_watchlist(id)?.scope_sources;
+            self.check_watchlist_fields(patch.name.as_ref(), sources, &current)?;
+        } else {
+            self.check_watchlist_fields(patch.name.as_ref(), &[], &[])?;
+        }
         if let Some(q) = &patch.query {
             Query::parse(q)?;
         }
@@ -264,9 +285,46 @@ impl Engine {
         Ok(w)
     }
 
-    pub fn remove_watchlist(&self, id: WatchlistId) -> Result<()> {
-        self.store().remove_watchlist(id, self.now())?;
-        self.recompile()
+    /// A watchlist needs a name, and may only be scoped to sources that
+    /// exist (Hardening 2: both were accepted silently). `known` sources
+    /// are already in its scope and are not checked again.
+    fn check_watchlist_fields(
+        &self,
+        name: Option<&String>,
+        sources: &[SourceId],
+        known: &[SourceId],
+    ) -> Result<()> {
+        if name.is_some_and(|n| n.trim().is_empty()) {
+            return Err(EngineError::invalid(
+                "a watchlist needs a name; give one that is not blank",
+            ));
+        }
+        for &id in sources.iter().filter(|id| !known.contains(id)) {
+            match self.store().get_source(id) {
+                Ok(_) => {}
+                Err(outpost_store::StoreError::NotFound { .. }) => {
+                    return Err(EngineError::invalid(format!(
+                        "there is no source with id {id}; see the ids in `outpost sources list`"
+                    )));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(())
+    }
+
+    /// What removing the watchlist would delete and keep, changing nothing.
+    pub fn watchlist_removal(&self, id: WatchlistId) -> Result<outpost_store::WatchlistRemoval> {
+        Ok(self.store().watchlist_removal(id)?)
+    }
+
+    /// Removes the watchlist and its alerts, except the saved, noted or
+    /// tagged ones, which stay under its name (see
+    /// [`Store::remove_watchlist`]). Returns how many went and stayed.
+    pub fn remove_watchlist(&self, id: WatchlistId) -> Result<outpost_store::WatchlistRemoval> {
+        let removal = self.store().remove_watchlist(id, self.now())?;
+        self.recompile()?;
+        Ok(removal)
     }
 
     /// Creates alerts for past archive matches of one watchlist, without
@@ -957,15 +1015,22 @@ impl Engine {
         loop {
             if !self.is_paused() {
                 match self.poll(None).await {
-                    Ok(s) if s.sources > 0 => tracing::info!(
-                        "polled {} sources: {} ok, {} not modified, {} failed; {} new articles, {} alerts",
-                        s.sources,
-                        s.ok,
-                        s.not_modified,
-                        s.failed,
-                        s.new_articles,
-                        s.alerts
-                    ),
+                    Ok(s) if s.sources > 0 => {
+                        tracing::info!(
+                            "polled {} sources: {} ok, {} not modified, {} failed; {} new articles, {} alerts",
+                            s.sources,
+                            s.ok,
+                            s.not_modified,
+                            s.failed,
+                            s.new_articles,
+                            s.alerts
+                        );
+                        // Each failure once, so a continuous poll shows
+                        // what is wrong (Hardening 2, item 13).
+                        for e in &s.errors {
+                            tracing::warn!("failed: {e}");
+                        }
+                    }
                     Ok(_) => {}
                     Err(e) => tracing::error!("poll failed: {e}"),
                 }

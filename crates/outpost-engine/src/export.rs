@@ -167,11 +167,7 @@ pub fn export_to_file(
             "no file to export to; choose a file name",
         ));
     }
-    if path.exists() && !force {
-        return Err(EngineError::FileExists {
-            path: path.display().to_string(),
-        });
-    }
+    crate::transfer::check_target(path, force)?;
     let rows = collect(engine, selection, progress)?;
     let bytes = render(&rows, format, engine.now())?;
     crate::transfer::write_new(path, &bytes, force)?;
@@ -218,7 +214,7 @@ pub fn collect(
                 ..AlertFilter::default()
             };
             loop {
-                let page = engine.store().list_alerts(&filter)?;
+                let page = engine.store().list_alerts_with_spans(&filter)?;
                 let n = page.len() as u32;
                 for a in page {
                     add(a.article_id, Some(a));

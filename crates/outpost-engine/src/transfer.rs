@@ -20,17 +20,75 @@ fn read(path: &Path, what: &str) -> Result<Vec<u8>> {
     })
 }
 
-/// Writes `contents` to `path`; an existing file is replaced only with `force`.
+/// Writes `contents` to `path` atomically: into a temporary file in the
+/// same folder, synced, then renamed over `path`, so a full disk or a crash
+/// leaves either the earlier file or the new one, never a truncated one,
+/// and the temporary file is removed on error. An existing file is replaced
+/// only with `force`. A symbolic link at `path` (dangling or not) is
+/// refused: writing through it would put the file somewhere else. Every
+/// user file Outpost writes (exports of articles, sources and watchlists)
+/// goes through here.
 pub fn write_new(path: &Path, contents: &[u8], force: bool) -> Result<()> {
-    if path.exists() && !force {
-        return Err(EngineError::FileExists {
-            path: path.display().to_string(),
-        });
-    }
-    std::fs::write(path, contents).map_err(|source| EngineError::Io {
-        what: format!("cannot write {}", path.display()),
+    use std::io::Write as _;
+    let io = |what: &str, source| EngineError::Io {
+        what: format!("cannot {what} {}", path.display()),
         source,
-    })
+    };
+    check_target(path, force)?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".partial")
+        .tempfile_in(dir)
+        .map_err(|e| io("write", e))?;
+    // On any error below `tmp` is dropped, which deletes the temporary file.
+    tmp.write_all(contents).map_err(|e| io("write", e))?;
+    tmp.as_file().sync_all().map_err(|e| io("write", e))?;
+    if force {
+        tmp.persist(path).map_err(|e| io("write", e.error))?;
+    } else {
+        // Refuses, atomically, a file that appeared meanwhile.
+        tmp.persist_noclobber(path).map_err(|e| {
+            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                EngineError::FileExists {
+                    path: path.display().to_string(),
+                }
+            } else {
+                io("write", e.error)
+            }
+        })?;
+    }
+    // The rename is durable once the folder's entry is on disk.
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// Whether [`write_new`] may write `path`, checked before any work: not a
+/// symbolic link, not a folder, and not an existing file without `force`.
+pub fn check_target(path: &Path, force: bool) -> Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => Err(EngineError::invalid(format!(
+            "{} is a symbolic link; Outpost does not write through links, so name the file itself or another path",
+            path.display()
+        ))),
+        Ok(m) if m.is_dir() => Err(EngineError::invalid(format!(
+            "{} is a folder; name a file to write to",
+            path.display()
+        ))),
+        Ok(_) if !force => Err(EngineError::FileExists {
+            path: path.display().to_string(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Imports an OPML file; nested outlines become folders. Feeds already in

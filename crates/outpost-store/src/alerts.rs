@@ -24,7 +24,28 @@ pub struct NewAlert {
     pub created_at: Timestamp,
 }
 
+/// What removing a watchlist does (or would do) to its alerts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WatchlistRemoval {
+    /// Alerts deleted with the watchlist: neither saved, noted nor tagged.
+    pub alerts_removed: u64,
+    /// Saved or annotated (noted, tagged) alerts, kept under the archived
+    /// watchlist's name and severity.
+    pub alerts_kept: u64,
+}
+
+/// How many spans an alert stores: enough to highlight and explain the
+/// match, while a huge article full of hits stays a small row (Hardening 2,
+/// item 9: one 4.9 MB item stored 43.8 MB of spans). The full count is kept
+/// in `span_count`.
+pub const MAX_STORED_SPANS: usize = 100;
+
 const DEFAULT_ALERT_PAGE: u32 = 200;
+
+/// An alert the analyst would lose with its watchlist: saved, noted or
+/// tagged. `l` is the alerts table.
+const KEPT_ALERT: &str = "(l.state = 'saved' OR l.note IS NOT NULL
+     OR EXISTS (SELECT 1 FROM alert_tags t WHERE t.alert_id = l.id))";
 
 const WATCHLIST_COLUMNS: &str = "id, name, query, severity, notify, enabled, scope_sources, \
      scope_langs, color, created_at, updated_at";
@@ -49,23 +70,30 @@ fn watchlist_from_row(r: &Row<'_>) -> rusqlite::Result<Watchlist> {
 }
 
 /// The alert list's columns; `?` placeholders are added by the caller.
+/// `{spans}` is the spans column, or `'[]'` for lists, which never show
+/// them.
 const ALERT_SELECT: &str = "SELECT l.id, l.watchlist_id, w.name, w.severity, w.color, l.article_id,
         a.title, a.url,
         fs.id, fs.name,
         a.lang, a.published, a.fetched_at, l.created_at, l.state, l.note,
         (SELECT json_group_array(t.tag) FROM (SELECT tag FROM alert_tags
          WHERE alert_id = l.id ORDER BY tag) t),
-        l.spans, coalesce(l.story_id, a.story_id) AS story,
+        {spans}, coalesce(l.story_id, a.story_id) AS story,
         CASE WHEN coalesce(l.story_id, a.story_id) IS NULL
              THEN (SELECT count(*) FROM article_sources x WHERE x.article_id = a.id)
              ELSE (SELECT count(DISTINCT x.source_id) FROM articles b
                    JOIN article_sources x ON x.article_id = b.id
-                   WHERE b.story_id = coalesce(l.story_id, a.story_id)) END
+                   WHERE b.story_id = coalesce(l.story_id, a.story_id)) END,
+        coalesce(l.span_count, 0)
      FROM alerts l
      JOIN watchlists w ON w.id = l.watchlist_id
      JOIN articles a ON a.id = l.article_id
      LEFT JOIN sources fs ON fs.id = (SELECT x.source_id FROM article_sources x
          WHERE x.article_id = a.id ORDER BY x.first_seen, x.source_id LIMIT 1)";
+
+fn alert_select(with_spans: bool) -> String {
+    ALERT_SELECT.replace("{spans}", if with_spans { "l.spans" } else { "'[]'" })
+}
 
 fn alert_from_row(r: &Row<'_>) -> rusqlite::Result<AlertRow> {
     let severity: String = r.get(3)?;
@@ -93,6 +121,7 @@ fn alert_from_row(r: &Row<'_>) -> rusqlite::Result<AlertRow> {
         spans: json_list::<Span>(&spans),
         story_id: r.get(18)?,
         story_sources: r.get::<_, i64>(19)?.max(1) as u32,
+        span_count: r.get::<_, Option<i64>>(20)?.unwrap_or(0).max(0) as u32,
     })
 }
 
@@ -127,15 +156,18 @@ impl Store {
     fn watchlist_id_by_name(&self, name: &str) -> Result<Option<WatchlistId>> {
         Ok(self
             .conn
-            .prepare_cached("SELECT id FROM watchlists WHERE name = ?1")?
+            .prepare_cached("SELECT id FROM watchlists WHERE name = ?1 AND removed_at IS NULL")?
             .query_row([name], |r| r.get(0))
             .optional()?)
     }
 
+    /// The active watchlists (removed ones kept for their alerts are left
+    /// out, so they are neither listed nor matched).
     pub fn list_watchlists(&self) -> Result<Vec<Watchlist>> {
         self.run(|| {
             let sql = format!(
-                "SELECT {WATCHLIST_COLUMNS} FROM watchlists ORDER BY name COLLATE NOCASE, id"
+                "SELECT {WATCHLIST_COLUMNS} FROM watchlists WHERE removed_at IS NULL
+                 ORDER BY name COLLATE NOCASE, id"
             );
             let mut st = self.conn.prepare_cached(&sql)?;
             let rows = st.query_map([], watchlist_from_row)?;
@@ -143,6 +175,8 @@ impl Store {
         })
     }
 
+    /// A watchlist by id, also a removed one still holding kept alerts (an
+    /// alert's detail shows its query).
     pub fn get_watchlist(&self, id: WatchlistId) -> Result<Watchlist> {
         self.run(|| {
             let sql = format!("SELECT {WATCHLIST_COLUMNS} FROM watchlists WHERE id = ?1");
@@ -165,6 +199,7 @@ impl Store {
     ) -> Result<Watchlist> {
         self.run(|| {
             let tx = self.conn.unchecked_transaction()?;
+            self.active_watchlist_exists(id)?;
             let cur = self.get_watchlist(id)?;
             if let Some(name) = &p.name
                 && let Some(other) = self.watchlist_id_by_name(name)?.filter(|o| *o != id)
@@ -196,49 +231,119 @@ impl Store {
         })
     }
 
-    /// Removes a watchlist and its alerts. The articles of its saved alerts
-    /// are marked saved first, so they stay in the archive and in Saved.
-    pub fn remove_watchlist(&self, id: WatchlistId, now: Timestamp) -> Result<()> {
+    fn active_watchlist_exists(&self, id: WatchlistId) -> Result<()> {
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM watchlists WHERE id = ?1 AND removed_at IS NULL",
+            [id],
+            |r| r.get(0),
+        )?;
+        found(n as usize, "watchlist", id)
+    }
+
+    /// What [`Store::remove_watchlist`] would delete and keep, without
+    /// changing anything (for a confirmation).
+    pub fn watchlist_removal(&self, id: WatchlistId) -> Result<WatchlistRemoval> {
+        self.run(|| {
+            self.active_watchlist_exists(id)?;
+            self.removal_counts(id)
+        })
+    }
+
+    fn removal_counts(&self, id: WatchlistId) -> Result<WatchlistRemoval> {
+        let sql = format!(
+            "SELECT count(*) FILTER (WHERE NOT {KEPT_ALERT}), count(*) FILTER (WHERE {KEPT_ALERT})
+             FROM alerts l WHERE l.watchlist_id = ?1"
+        );
+        let (removed, kept): (i64, i64) = self
+            .conn
+            .query_row(&sql, [id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(WatchlistRemoval {
+            alerts_removed: removed as u64,
+            alerts_kept: kept as u64,
+        })
+    }
+
+    /// Removes a watchlist and those of its alerts the analyst did not keep.
+    /// Saved, noted or tagged alerts outlive it: the watchlist stays as an
+    /// archived row (hidden from lists and matching) that gives them their
+    /// name and severity, and the articles of saved alerts are marked saved.
+    /// A watchlist with no such alert is deleted outright.
+    pub fn remove_watchlist(&self, id: WatchlistId, now: Timestamp) -> Result<WatchlistRemoval> {
         self.run(|| {
             let tx = self.conn.unchecked_transaction()?;
+            self.active_watchlist_exists(id)?;
+            let counts = self.removal_counts(id)?;
             tx.execute(
                 "UPDATE articles SET saved_at = coalesce(saved_at, ?2)
                  WHERE id IN (SELECT article_id FROM alerts WHERE watchlist_id = ?1 AND state = 'saved')",
                 params![id, ms(now)],
             )?;
-            let n = tx.execute("DELETE FROM watchlists WHERE id = ?1", [id])?;
-            found(n, "watchlist", id)?;
+            if counts.alerts_kept == 0 {
+                tx.execute("DELETE FROM watchlists WHERE id = ?1", [id])?;
+            } else {
+                tx.execute(
+                    &format!("DELETE FROM alerts AS l WHERE l.watchlist_id = ?1 AND NOT {KEPT_ALERT}"),
+                    [id],
+                )?;
+                tx.execute(
+                    "DELETE FROM story_notifications WHERE watchlist_id = ?1",
+                    [id],
+                )?;
+                tx.execute(
+                    "UPDATE watchlists SET removed_at = ?2, enabled = 0, updated_at = ?2 WHERE id = ?1",
+                    params![id, ms(now)],
+                )?;
+            }
             tx.commit()?;
-            Ok(())
+            Ok(counts)
         })
     }
 
     /// Records an alert. Returns `None` when this watchlist already alerted
-    /// on this article (also across restarts: a UNIQUE constraint decides).
+    /// on this article (also across restarts: a UNIQUE constraint decides),
+    /// or when the watchlist was removed meanwhile. Only the first
+    /// [`MAX_STORED_SPANS`] spans are stored, with their total count.
     pub fn insert_alert(&self, a: &NewAlert) -> Result<Option<AlertId>> {
         self.run(|| {
+            let stored = &a.spans[..a.spans.len().min(MAX_STORED_SPANS)];
             let n = self
                 .conn
                 .prepare_cached(
-                    "INSERT INTO alerts (watchlist_id, article_id, story_id, spans, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5)
+                    "INSERT INTO alerts (watchlist_id, article_id, story_id, spans, span_count,
+                        created_at)
+                     SELECT ?1, ?2, ?3, ?4, ?5, ?6
+                     WHERE NOT EXISTS (SELECT 1 FROM watchlists
+                                       WHERE id = ?1 AND removed_at IS NOT NULL)
                      ON CONFLICT (watchlist_id, article_id) DO NOTHING",
                 )?
                 .execute(params![
                     a.watchlist_id,
                     a.article_id,
                     a.story_id,
-                    to_json(&a.spans),
+                    to_json(&stored),
+                    a.spans.len() as i64,
                     ms(a.created_at)
                 ])?;
             Ok((n > 0).then(|| self.conn.last_insert_rowid()))
         })
     }
 
-    /// Alerts, newest first, filtered.
+    /// Alerts, newest first, filtered. Their `spans` are left empty: a list
+    /// never shows them, and they are the largest part of an alert (the
+    /// detail, [`Store::get_alert`], loads them).
     pub fn list_alerts(&self, f: &AlertFilter) -> Result<Vec<AlertRow>> {
-        self.run(|| {
-            let mut sql = format!("{ALERT_SELECT} WHERE 1");
+        self.run(|| self.query_alerts(f, false))
+    }
+
+    /// [`Store::list_alerts`] with each alert's stored spans (exports list
+    /// the matched terms).
+    pub fn list_alerts_with_spans(&self, f: &AlertFilter) -> Result<Vec<AlertRow>> {
+        self.run(|| self.query_alerts(f, true))
+    }
+
+    fn query_alerts(&self, f: &AlertFilter, with_spans: bool) -> Result<Vec<AlertRow>> {
+        {
+            let mut sql = format!("{} WHERE 1", alert_select(with_spans));
             let mut args: Vec<Value> = Vec::new();
             let mut add = |sql: &mut String, cond: &str, v: Value| {
                 args.push(v);
@@ -270,7 +375,11 @@ impl Store {
                 );
                 sql.push(')');
             }
-            let limit = if f.limit == 0 { DEFAULT_ALERT_PAGE } else { f.limit };
+            let limit = if f.limit == 0 {
+                DEFAULT_ALERT_PAGE
+            } else {
+                f.limit
+            };
             args.push(Value::Integer(i64::from(limit)));
             args.push(Value::Integer(i64::from(f.offset)));
             let _ = write!(
@@ -282,12 +391,12 @@ impl Store {
             let mut st = self.conn.prepare_cached(&sql)?;
             let rows = st.query_map(params_from_iter(args), alert_from_row)?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
-        })
+        }
     }
 
     pub fn get_alert(&self, id: AlertId) -> Result<AlertRow> {
         self.run(|| {
-            let sql = format!("{ALERT_SELECT} WHERE l.id = ?1");
+            let sql = format!("{} WHERE l.id = ?1", alert_select(true));
             self.conn
                 .prepare_cached(&sql)?
                 .query_row([id], alert_from_row)

@@ -41,6 +41,12 @@ pub enum StoreError {
     )]
     DiskFull { path: PathBuf },
 
+    #[error(
+        "there is no archive at {}; check --db, or run `outpost sources add` to create one",
+        path.display()
+    )]
+    NoArchive { path: PathBuf },
+
     #[error("a source with the URL {url} already exists (id {id})")]
     SourceExists { id: i64, url: String },
 
@@ -82,6 +88,7 @@ impl StoreError {
             Self::Corrupt { .. } => "store.corrupt",
             Self::ReadOnly { .. } => "store.read_only",
             Self::DiskFull { .. } => "store.disk_full",
+            Self::NoArchive { .. } => "store.no_archive",
             Self::SourceExists { .. } => "store.source_exists",
             Self::WatchlistExists { .. } => "store.watchlist_exists",
             Self::NotFound { .. } => "store.not_found",

@@ -60,7 +60,9 @@
 //! [`Store::prune`] deletes articles fetched more than N days ago (setting
 //! [`RETENTION_DAYS_KEY`], default [`DEFAULT_RETENTION_DAYS`]) unless they
 //! are saved, have an alert or a snapshot. Removing a watchlist removes its
-//! alerts, but first marks the articles of its *saved* alerts as saved, so
+//! alerts except those the analyst saved, noted or tagged: those stay, under
+//! the removed watchlist kept as an archived row (hidden from lists and from
+//! matching), and the articles of its saved alerts are marked saved, so
 //! evidence the analyst kept is never lost.
 //!
 //! # Errors
@@ -88,7 +90,7 @@ mod stories;
 mod text;
 mod views;
 
-pub use alerts::NewAlert;
+pub use alerts::{MAX_STORED_SPANS, NewAlert, WatchlistRemoval};
 pub use articles::{IngestStatus, Ingested, NewArticle};
 pub use error::{Result, StoreError};
 pub use search::QueryError;
@@ -132,6 +134,64 @@ impl Store {
         let store = Store { conn, path };
         store.run(|| store.configure(true))?;
         Ok(store)
+    }
+
+    /// Opens an existing archive for reading only, so a read-only file or
+    /// folder can be searched and exported, and a mistyped path is refused
+    /// ([`StoreError::NoArchive`]) instead of creating an empty archive. An
+    /// archive of an older schema is opened for writing once to migrate it.
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Store> {
+        let path = path.as_ref().to_path_buf();
+        if !path.is_file() {
+            return Err(StoreError::NoArchive { path });
+        }
+        let (store, found) = match Self::read_only_conn(&path, false) {
+            // SQLite reads a WAL archive through its -shm file, which it
+            // cannot create in a read-only folder. Nothing can write there
+            // either, so the file is read as immutable.
+            Err(StoreError::ReadOnly { .. }) if !error::folder_writable(&path) => {
+                Self::read_only_conn(&path, true)?
+            }
+            other => other?,
+        };
+        if found == schema::LATEST {
+            Ok(store)
+        } else {
+            drop(store);
+            Store::open(path)
+        }
+    }
+
+    fn read_only_conn(path: &Path, immutable: bool) -> Result<(Store, i64)> {
+        use rusqlite::OpenFlags;
+        let mut flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = if immutable {
+            flags |= OpenFlags::SQLITE_OPEN_URI;
+            let url = url_path(path);
+            Connection::open_with_flags(format!("file:{url}?immutable=1"), flags)
+        } else {
+            Connection::open_with_flags(path, flags)
+        }
+        .map_err(|e| StoreError::from(e).locate(path))?;
+        let store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        let found = store.run(|| {
+            store.conn.busy_timeout(Duration::from_secs(10))?;
+            store.conn.set_prepared_statement_cache_capacity(128);
+            let found = schema::version(&store.conn)?;
+            if found > schema::LATEST {
+                return Err(StoreError::NewerSchema {
+                    path: store.path.clone(),
+                    found,
+                    supported: schema::LATEST,
+                });
+            }
+            store.conn.pragma_update(None, "query_only", true)?;
+            Ok(found)
+        })?;
+        Ok((store, found))
     }
 
     /// A private, empty archive in memory (tests, previews).
@@ -187,6 +247,22 @@ impl Store {
     fn run<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
         f().map_err(|e| e.locate(&self.path))
     }
+}
+
+/// `path` as the path part of an SQLite `file:` URI: `?` and `#` (which
+/// would end it) and `%` are percent-encoded.
+fn url_path(path: &Path) -> String {
+    let raw = path.to_string_lossy();
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        match c {
+            '?' => out.push_str("%3f"),
+            '#' => out.push_str("%23"),
+            '%' => out.push_str("%25"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Milliseconds since the epoch, the storage form of a [`Timestamp`].

@@ -127,12 +127,21 @@ impl Store {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let tmp = dir.join(format!(".{name}.partial-{}", std::process::id()));
+        let prefix = format!(".{name}.partial-");
+        remove_stale_partials(dir, &prefix);
+        let tmp = dir.join(format!("{prefix}{}", std::process::id()));
         let _ = std::fs::remove_file(&tmp);
         let result = self
             .conn
             .execute("VACUUM INTO ?1", [tmp.to_string_lossy().as_ref()])
             .map_err(|e| StoreError::from(e).locate(dest))
+            // VACUUM INTO does not sync its output; the copy must be on disk
+            // before it takes the backup's name.
+            .and_then(|_| {
+                std::fs::File::open(&tmp)
+                    .and_then(|f| f.sync_all())
+                    .map_err(io)
+            })
             .and_then(|_| std::fs::rename(&tmp, dest).map_err(io));
         if result.is_err() {
             let _ = std::fs::remove_file(&tmp);
@@ -145,7 +154,7 @@ impl Store {
             Ok(self.conn.query_row(
                 "SELECT (SELECT count(*) FROM sources WHERE removed_at IS NULL),
                         (SELECT count(*) FROM articles),
-                        (SELECT count(*) FROM watchlists),
+                        (SELECT count(*) FROM watchlists WHERE removed_at IS NULL),
                         (SELECT count(*) FROM alerts),
                         (SELECT count(*) FROM alerts WHERE state = 'new')",
                 [],
@@ -171,4 +180,32 @@ impl Store {
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         })
     }
+}
+
+/// Removes the partial copies (`.NAME.partial-PID`) that a backup killed
+/// before its rename left in `dir` (Hardening 2, item 6). A copy whose
+/// process still runs is another backup in progress and is left alone.
+fn remove_stale_partials(dir: &Path, prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name
+            .to_str()
+            .and_then(|n| n.strip_prefix(prefix))
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid == std::process::id() || !process_alive(pid) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether process `pid` runs. Only Linux answers (through /proc); elsewhere
+/// every other process's partial copy counts as stale.
+fn process_alive(pid: u32) -> bool {
+    cfg!(target_os = "linux") && Path::new("/proc").join(pid.to_string()).exists()
 }

@@ -15,7 +15,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 use crate::error::Result;
 
 /// Migration `i` (0-based) brings the schema from version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The schema version this build writes and understands.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -200,6 +200,54 @@ CREATE TABLE story_notifications (
 ) WITHOUT ROWID;
 "#;
 
+/// Schema version 2 (Hardening 2, items 5 and 9).
+///
+/// A removed watchlist whose alerts the analyst kept (saved, noted or
+/// tagged) stays as an archived row with `removed_at` set, so those alerts
+/// keep their watchlist's name and severity; it is hidden from lists and
+/// from matching. Names are unique among active watchlists only, so the
+/// table is rebuilt without the column constraint (SQLite cannot drop it).
+///
+/// An alert stores at most the first 100 spans of its match, and
+/// `span_count` how many there were; existing alerts are cut down to that
+/// (one item full of hits had stored 43.8 MB of spans).
+const V2: &str = r#"
+CREATE TABLE watchlists_v2 (
+    id            INTEGER PRIMARY KEY,
+    name          TEXT NOT NULL,
+    query         TEXT NOT NULL,
+    severity      TEXT NOT NULL CHECK (severity IN ('low', 'medium', 'high', 'critical')),
+    notify        INTEGER NOT NULL DEFAULT 1,
+    enabled       INTEGER NOT NULL DEFAULT 1,
+    scope_sources TEXT NOT NULL DEFAULT '[]',
+    scope_langs   TEXT NOT NULL DEFAULT '[]',
+    color         TEXT,
+    created_at    INTEGER NOT NULL,
+    updated_at    INTEGER NOT NULL,
+    removed_at    INTEGER
+);
+INSERT INTO watchlists_v2 (id, name, query, severity, notify, enabled, scope_sources,
+        scope_langs, color, created_at, updated_at)
+    SELECT id, name, query, severity, notify, enabled, scope_sources,
+        scope_langs, color, created_at, updated_at FROM watchlists;
+DROP TABLE watchlists;
+ALTER TABLE watchlists_v2 RENAME TO watchlists;
+CREATE UNIQUE INDEX watchlists_name ON watchlists(name) WHERE removed_at IS NULL;
+
+ALTER TABLE alerts ADD COLUMN span_count INTEGER;
+UPDATE alerts SET span_count = json_array_length(spans) WHERE json_valid(spans);
+UPDATE alerts SET spans = (
+        SELECT json_group_array(json(value))
+        FROM (SELECT value FROM json_each(alerts.spans) ORDER BY key LIMIT 100))
+    WHERE span_count > 100;
+"#;
+
+/// The SQL of migration `i` (0-based), for tests that build an archive as
+/// an older version wrote it.
+pub fn migration_sql(i: usize) -> &'static str {
+    MIGRATIONS[i]
+}
+
 /// Reads the schema version.
 pub(crate) fn version(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
@@ -209,6 +257,21 @@ pub(crate) fn version(conn: &Connection) -> Result<i64> {
 /// write lock first and re-reads the version, so the app and the CLI opening
 /// a fresh archive at the same moment do not both migrate it.
 pub(crate) fn migrate(conn: &Connection) -> Result<()> {
+    if version(conn)? >= LATEST {
+        return Ok(());
+    }
+    // A migration that rebuilds a table (SQLite's documented way to change
+    // a constraint) drops the old one, and with foreign keys on that drop
+    // would cascade into every referencing row. So foreign keys are off
+    // while migrating (the pragma only takes effect outside a transaction),
+    // and each step checks them before it commits.
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let result = migrate_steps(conn);
+    conn.pragma_update(None, "foreign_keys", true)?;
+    result
+}
+
+fn migrate_steps(conn: &Connection) -> Result<()> {
     loop {
         let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
         let current = version(&tx)?;
@@ -216,6 +279,20 @@ pub(crate) fn migrate(conn: &Connection) -> Result<()> {
             return Ok(());
         }
         tx.execute_batch(MIGRATIONS[current as usize])?;
+        let broken: i64 =
+            tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })?;
+        if broken > 0 {
+            return Err(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
+                Some(format!(
+                    "migration {} would leave {broken} broken references",
+                    current + 1
+                )),
+            )
+            .into());
+        }
         tx.pragma_update(None, "user_version", current + 1)?;
         tx.commit()?;
         tracing::info!(version = current + 1, "archive schema migrated");

@@ -30,6 +30,8 @@ export type Watchlist = { id: number, name: string, query: string, severity: Sev
  */
 problem: string | null, };
 
+export type WatchlistRemoval = { alerts_removed: number, alerts_kept: number, };
+
 export type WatchlistInput = { name: string, query: string, severity: Severity, notify: boolean, scope_sources: Array<number>, scope_langs: Array<string>, color: string, };
 
 export type QueryCheck = { ok: boolean, canonical: string | null, column: number | null, message: string | null, };

@@ -28,6 +28,7 @@ import type {
   Settings,
   Source,
   Watchlist,
+  WatchlistRemoval,
   WatchlistInput,
 } from "./bindings";
 
@@ -104,7 +105,8 @@ export const previewQuery = (query: string, limit: number) =>
   call<Array<PreviewHit>>("preview_query", { query, limit });
 export const saveWatchlist = (id: number | null, input: WatchlistInput, backfill: boolean) =>
   call<Watchlist>("save_watchlist", { id, input, backfill });
-export const deleteWatchlist = (id: number) => call<void>("delete_watchlist", { id });
+export const watchlistRemoval = (id: number) => call<WatchlistRemoval>("watchlist_removal", { id });
+export const deleteWatchlist = (id: number) => call<WatchlistRemoval>("delete_watchlist", { id });
 export const importWatchlists = (path: string) => call<ImportSummary>("import_watchlists", { path });
 export const exportWatchlists = (path: string) => call<void>("export_watchlists", { path });
 

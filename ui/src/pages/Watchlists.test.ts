@@ -71,6 +71,26 @@ describe("Watchlists page", () => {
     await waitFor(() => expect(screen.getByText("Rasht valley")).toBeTruthy());
   });
 
+  it("says what deleting removes and deletes only on confirmation", async () => {
+    // Hardening 2, item 5: deleting a watchlist silently removed its alerts.
+    const { mock } = fresh({ alerts: 80 });
+    await app.refreshWatchlists();
+    render(Watchlists);
+    const w = mock.watchlists[1]!;
+    await fireEvent.click(screen.getByTestId(`watchlist-item-${w.id}`));
+    await fireEvent.click(screen.getByTestId("watchlist-delete"));
+    const warning = await screen.findByTestId("watchlist-delete-warning");
+    const mine = mock.alerts.filter((a) => a.watchlist_id === w.id);
+    const kept = mine.filter((a) => a.state === "saved" || a.note !== null || a.tags.length > 0).length;
+    expect(mine.length).toBe(w.alert_count);
+    expect(warning.textContent).toContain(`removes ${mine.length - kept} alert`);
+    expect(warning.textContent).toContain(`keeps ${kept} saved or annotated`);
+    expect(callsOf(mock, "watchlist_removal")).toEqual([{ id: w.id }]);
+    expect(callsOf(mock, "delete_watchlist")).toEqual([]);
+    await fireEvent.click(screen.getByTestId("watchlist-delete"));
+    await waitFor(() => expect(callsOf(mock, "delete_watchlist")).toEqual([{ id: w.id }]));
+  });
+
   it("shows the backend's refusal as a sentence", async () => {
     const { mock } = fresh();
     await openNew();

@@ -488,9 +488,19 @@ export class MockBackend implements Backend {
         Object.assign(w, input);
         return { ...w };
       }
-      case "delete_watchlist":
-        this.watchlists = this.watchlists.filter((w) => w.id !== a.id);
-        return null;
+      case "watchlist_removal":
+      case "delete_watchlist": {
+        // Saved, noted or tagged alerts outlive their watchlist.
+        if (!this.watchlists.some((x) => x.id === a.id)) throw { code: "store.not_found", message: `there is no watchlist with id ${a.id}` } satisfies ApiError;
+        const mine = this.alerts.filter((x) => x.watchlist_id === a.id);
+        const kept = mine.filter((x) => x.state === "saved" || x.note !== null || x.tags.length > 0);
+        if (cmd === "delete_watchlist") {
+          this.watchlists = this.watchlists.filter((x) => x.id !== a.id);
+          const keep = new Set(kept);
+          this.alerts = this.alerts.filter((x) => x.watchlist_id !== a.id || keep.has(x));
+        }
+        return { alerts_removed: mine.length - kept.length, alerts_kept: kept.length };
+      }
       case "import_watchlists":
         return { added: 2, skipped: 1, errors: [] };
       case "export_watchlists":

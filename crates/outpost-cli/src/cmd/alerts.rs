@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 use outpost_core::{AlertFilter, AlertState};
 
-use super::{Ctx, print_json, short_time};
+use super::{Ctx, print_json, safe, short_time};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -41,7 +41,10 @@ enum Command {
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
-    let engine = ctx.quiet_engine()?;
+    let engine = match args.command {
+        Command::List { .. } => ctx.read_engine()?,
+        _ => ctx.existing_engine()?,
+    };
     match args.command {
         Command::List {
             json,
@@ -73,11 +76,11 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
                         a.state,
                         a.severity,
                         short_time(Some(a.created_at)),
-                        a.watchlist_name,
-                        a.title,
+                        safe(&a.watchlist_name),
+                        safe(&a.title),
                         sources,
-                        a.source_name.unwrap_or_default(),
-                        a.url.unwrap_or_default()
+                        safe(&a.source_name.unwrap_or_default()),
+                        safe(&a.url.unwrap_or_default())
                     );
                 }
             }
@@ -91,13 +94,13 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
                     Some(s) if s.error.is_none() => {
                         println!(
                             "captured {} (sha256 {})",
-                            s.final_url.unwrap_or_default(),
+                            safe(&s.final_url.unwrap_or_default()),
                             s.sha256.unwrap_or_default()
                         )
                     }
                     Some(s) => eprintln!(
                         "note: the page could not be captured ({}); the feed text is kept",
-                        s.error.unwrap_or_default()
+                        safe(&s.error.unwrap_or_default())
                     ),
                     None => {}
                 }
@@ -109,7 +112,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
         }
         Command::Tag { id, tag } => {
             engine.store().add_alert_tag(id, &tag)?;
-            println!("tagged alert {id} with '{tag}'");
+            println!("tagged alert {id} with '{}'", safe(&tag));
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -28,7 +28,7 @@ pub struct Args {
     /// The file format [default: from the file name's extension]
     #[arg(long, value_enum)]
     format: Option<Format>,
-    /// The file to write
+    /// The file to write, or - for stdout (then --format is needed)
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
     /// Replace FILE if it exists
@@ -68,22 +68,13 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
             )
         })?,
     };
+    let to_stdout = args.out.as_os_str() == "-";
     // Checked before opening the archive, so the refusal costs nothing.
-    if args.out.exists() && !args.force {
-        anyhow::bail!(
-            "{} already exists; pass --force to replace it",
-            args.out.display()
-        );
+    if !to_stdout {
+        outpost_engine::transfer::check_target(&args.out, args.force)
+            .map_err(|e| super::sources::with_force_hint(e, args.force))?;
     }
-    if !ctx.db_path.exists() {
-        anyhow::bail!(
-            "there is no archive at {}; pass --db with the archive's path, or run `outpost poll` first",
-            ctx.db_path.display()
-        );
-    }
-    let engine = ctx
-        .quiet_engine()
-        .with_context(|| format!("cannot open the archive {}", ctx.db_path.display()))?;
+    let engine = ctx.read_engine()?;
     if let Some(id) = args.watchlist {
         engine
             .store()
@@ -102,13 +93,23 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
             line.update(done as u64, total as u64, None);
         }
     };
+    let selection = Selection::Filter(filter);
+    if to_stdout {
+        let rows = outpost_engine::export::collect(&engine, &selection, progress);
+        line.finish();
+        let rows = rows?;
+        let bytes = outpost_engine::export::render(&rows, format, engine.now())?;
+        write_stdout(&bytes)?;
+        let noun = if rows.len() == 1 {
+            "article"
+        } else {
+            "articles"
+        };
+        eprintln!("exported {} {noun} to stdout", rows.len());
+        return Ok(ExitCode::SUCCESS);
+    }
     let result = outpost_engine::export::export_to_file(
-        &engine,
-        &Selection::Filter(filter),
-        format,
-        &args.out,
-        args.force,
-        progress,
+        &engine, &selection, format, &args.out, args.force, progress,
     );
     line.finish();
     let summary = result.map_err(|e| match e {
@@ -127,6 +128,23 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
         eprintln!("note: nothing matched; the file has only the headings");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The export on stdout: the exact bytes into a pipe or file (their hashes
+/// must check), and on a terminal the text with control characters escaped
+/// (Hardening 2, item 10).
+fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::{IsTerminal, Write};
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if stdout.is_terminal() {
+        let text = String::from_utf8_lossy(bytes);
+        out.write_all(super::safe_multiline(&text).as_bytes())?;
+    } else {
+        out.write_all(bytes)?;
+    }
+    out.flush()?;
+    Ok(())
 }
 
 fn format_from_extension(path: &Path) -> Option<ExportFormat> {

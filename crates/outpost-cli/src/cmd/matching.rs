@@ -67,7 +67,7 @@ fn single(text: &str, args: &Args) -> anyhow::Result<ExitCode> {
     let query = match Query::parse(text) {
         Ok(query) => query,
         Err(err) => {
-            eprintln!("{err}");
+            eprintln!("{}", super::safe_multiline(&err.to_string()));
             return Ok(ExitCode::from(2));
         }
     };
@@ -86,7 +86,7 @@ fn single(text: &str, args: &Args) -> anyhow::Result<ExitCode> {
         matched: spans.is_some(),
         spans: spans.as_deref().unwrap_or(&[]),
     };
-    println!("{}", serde_json::to_string(&result)?);
+    println!("{}", super::json_text(&serde_json::to_string(&result)?));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -150,9 +150,10 @@ fn batch(watchlists_path: &Path, articles_path: &Path) -> anyhow::Result<ExitCod
             }
             Err(err) => {
                 eprintln!(
-                    "{} line {number} (watchlist {}): {err}",
+                    "{} line {number} (watchlist {}): {}",
                     watchlists_path.display(),
-                    w.id
+                    super::safe(&w.id.to_string()),
+                    super::safe(&err.to_string())
                 );
                 invalid = true;
             }
@@ -190,7 +191,8 @@ fn batch(watchlists_path: &Path, articles_path: &Path) -> anyhow::Result<ExitCod
                 article: &a.id,
                 watchlist: &ids[hit.watchlist as usize],
             };
-            serde_json::to_writer(&mut out, &line)?;
+            let json = serde_json::to_string(&line)?;
+            out.write_all(super::json_text(&json).as_bytes())?;
             out.write_all(b"\n")?;
         }
         Ok(())

@@ -1,6 +1,8 @@
 //! Subcommands. Each module owns its clap `Args` and a `run` function
 //! returning the process exit code.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -52,11 +54,79 @@ impl Ctx {
         })?)
     }
 
-    /// The engine without notifications or live events: for commands that
-    /// only read or edit the archive.
+    /// The engine without notifications or live events, creating the
+    /// archive if needed: for commands that add to it.
     pub fn quiet_engine(&self) -> anyhow::Result<Arc<Engine>> {
         self.engine(false, Arc::new(NoEvents))
     }
+
+    /// The engine over an existing archive, for commands that change what
+    /// is in it (a mistyped --db must not create an empty archive).
+    pub fn existing_engine(&self) -> anyhow::Result<Arc<Engine>> {
+        self.require_archive()?;
+        self.quiet_engine()
+    }
+
+    /// The engine over an existing archive opened read-only, for commands
+    /// that only read: they work on a read-only file or folder and never
+    /// create an archive.
+    pub fn read_engine(&self) -> anyhow::Result<Arc<Engine>> {
+        Ok(Engine::open_read_only(EngineOptions {
+            db_path: self.db_path.clone(),
+            seed: false,
+            sink: Arc::new(Silent),
+            events: Arc::new(NoEvents),
+            clock: outpost_engine::system_clock(),
+        })?)
+    }
+
+    /// The archive opened read-only (see [`Ctx::read_engine`]).
+    pub fn read_store(&self) -> anyhow::Result<outpost_store::Store> {
+        Ok(outpost_store::Store::open_read_only(&self.db_path)?)
+    }
+
+    fn require_archive(&self) -> anyhow::Result<()> {
+        if self.db_path.is_file() {
+            Ok(())
+        } else {
+            Err(outpost_store::StoreError::NoArchive {
+                path: self.db_path.clone(),
+            }
+            .into())
+        }
+    }
+}
+
+/// Text from feeds, pages and the archive made safe for a terminal: every
+/// C0 and C1 control character (and DEL) is shown as a visible escape such
+/// as `\u{1b}`, so a title cannot clear the screen, move the cursor, set
+/// the window title or hide a link (Hardening 2, item 10). Newlines and
+/// tabs are escaped too: one field must stay on its line. Every printer in
+/// the CLI passes what it did not write itself through this function (or
+/// [`safe_multiline`]).
+pub fn safe(text: &str) -> Cow<'_, str> {
+    escape_controls(text, false)
+}
+
+/// [`safe`] for a multi-line block: newlines and tabs are kept.
+pub fn safe_multiline(text: &str) -> Cow<'_, str> {
+    escape_controls(text, true)
+}
+
+fn escape_controls(text: &str, keep_lines: bool) -> Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && !(keep_lines && (c == '\n' || c == '\t'));
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// A runtime for the commands that fetch.
@@ -67,10 +137,51 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .context("starting the async runtime")
 }
 
-/// Prints `what` as pretty JSON on stdout.
+/// Prints `what` as pretty JSON on stdout. JSON already escapes C0
+/// controls; C1 controls and DEL (which a terminal may also obey) are
+/// written as `\u` escapes too, which JSON readers decode to the same text.
 pub fn print_json<T: serde::Serialize>(what: &T) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(what)?);
+    println!("{}", json_text(&serde_json::to_string_pretty(what)?));
     Ok(())
+}
+
+/// Serialised JSON with C1 controls and DEL written as `\u` escapes; they
+/// can only occur inside strings, where the escape means the same.
+pub fn json_text(json: &str) -> Cow<'_, str> {
+    if !json.chars().any(raw_in_json) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if raw_in_json(c) {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The controls that `serde_json` leaves raw in its output.
+fn raw_in_json(c: char) -> bool {
+    matches!(c as u32, 0x7f..=0x9f)
+}
+
+/// An error and its causes on one line, each cause once: many errors
+/// already include their cause in their own message, and anyhow's `{:#}`
+/// would print it a second time (Hardening 2, item 13).
+pub fn error_line(err: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in err.chain() {
+        let msg = cause.to_string();
+        if out.is_empty() {
+            out = msg;
+        } else if !out.contains(&msg) {
+            out.push_str(": ");
+            out.push_str(&msg);
+        }
+    }
+    safe(&out).into_owned()
 }
 
 /// A `15m` / `1h` / `90s` interval, in seconds (a bare number is minutes).
@@ -126,7 +237,9 @@ impl ProgressLine {
     pub fn update(&self, done: u64, total: u64, current: Option<&str>) {
         if self.tty && total > 0 {
             let pct = done * 100 / total;
-            let current = current.map(|c| format!(" · {c}")).unwrap_or_default();
+            let current = current
+                .map(|c| format!(" · {}", safe(c)))
+                .unwrap_or_default();
             let line: String = format!("{} {done}/{total} ({pct}%){current}", self.what)
                 .chars()
                 .take(100)
@@ -176,5 +289,47 @@ pub fn clap_exit(err: clap::Error) -> ExitCode {
             eprintln!("{line} (see 'outpost --help')");
             ExitCode::from(2)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_become_visible_escapes() {
+        // Hardening 2, item 10.
+        assert_eq!(
+            safe("a\u{1b}[2Jb\u{9b}c\r\nd\te"),
+            r"a\u{1b}[2Jb\u{9b}c\u{d}\u{a}d\u{9}e"
+        );
+        assert_eq!(safe_multiline("a\u{7}\nb\tc"), "a\\u{7}\nb\tc");
+        assert!(matches!(safe("Хорог · خبر"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn json_keeps_its_meaning_without_raw_c1_controls() {
+        let raw = serde_json::to_string("x\u{9b}y\u{7f}").unwrap();
+        let out = json_text(&raw);
+        assert_eq!(out, r#""x\u009by\u007f""#);
+        assert_eq!(
+            serde_json::from_str::<String>(&out).unwrap(),
+            "x\u{9b}y\u{7f}"
+        );
+    }
+
+    #[test]
+    fn each_cause_is_printed_once() {
+        // Hardening 2, item 13: "cannot use X: E: E".
+        let io = std::io::Error::other("the folder x does not exist");
+        let err = anyhow::Error::new(outpost_store::StoreError::Io {
+            path: "x/y.db".into(),
+            source: io,
+        })
+        .context("cannot back up");
+        assert_eq!(
+            error_line(&err),
+            "cannot back up: cannot use x/y.db: the folder x does not exist"
+        );
     }
 }

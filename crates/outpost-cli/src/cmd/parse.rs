@@ -42,12 +42,16 @@ pub fn run(_ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
     match outpost_feeds::parse(&bytes, args.content_type.as_deref(), base.as_ref()) {
         Ok(feed) => {
             let mut out = std::io::stdout().lock();
-            serde_json::to_writer(&mut out, &feed).context("writing the JSON to stdout")?;
-            writeln!(out).context("writing the JSON to stdout")?;
+            let json = serde_json::to_string(&feed).context("writing the JSON to stdout")?;
+            writeln!(out, "{}", super::json_text(&json)).context("writing the JSON to stdout")?;
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
-            eprintln!("error: {}: {e}", args.file.display());
+            eprintln!(
+                "error: {}: {}",
+                super::safe(&args.file.display().to_string()),
+                super::safe(&e.to_string())
+            );
             Ok(ExitCode::from(1))
         }
     }

@@ -74,7 +74,7 @@ fn print_summary(s: &PollSummary) {
         s.notifications
     );
     for e in &s.errors {
-        eprintln!("  failed: {e}");
+        eprintln!("  failed: {}", super::safe(e));
     }
 }
 

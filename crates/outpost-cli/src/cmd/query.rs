@@ -33,11 +33,11 @@ pub fn run(_ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
 fn check(text: &str) -> ExitCode {
     match Query::parse(text) {
         Ok(query) => {
-            println!("{query}");
+            println!("{}", super::safe(&query.to_string()));
             ExitCode::SUCCESS
         }
         Err(err) => {
-            eprintln!("{err}");
+            eprintln!("{}", super::safe_multiline(&err.to_string()));
             ExitCode::from(2)
         }
     }

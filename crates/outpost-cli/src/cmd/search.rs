@@ -3,11 +3,11 @@
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use outpost_store::{SearchHit, SearchOrder, SearchQuery, Store, Timestamp};
 
-use super::Ctx;
+use super::{Ctx, safe};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -49,12 +49,6 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
-    if !ctx.db_path.exists() {
-        bail!(
-            "there is no archive at {} yet; run 'outpost poll' to fill one, or point --db at an existing archive",
-            ctx.db_path.display()
-        );
-    }
     let since = args
         .since
         .as_deref()
@@ -65,7 +59,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
         .as_deref()
         .map(|s| parse_date(s, true).context("--until"))
         .transpose()?;
-    let store = Store::open(&ctx.db_path)?;
+    let store = ctx.read_store()?;
     let sources = resolve_sources(&store, &args.sources)?;
     let query = SearchQuery {
         text: args.query.join(" "),
@@ -86,12 +80,12 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &hits)?;
-        writeln!(out)?;
+        let json = serde_json::to_string_pretty(&hits)?;
+        writeln!(out, "{}", super::json_text(&json))?;
         return Ok(ExitCode::SUCCESS);
     }
     if hits.is_empty() {
-        writeln!(out, "No articles match '{}'.", query.text)?;
+        writeln!(out, "No articles match '{}'.", safe(&query.text))?;
         return Ok(ExitCode::SUCCESS);
     }
     let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -144,31 +138,37 @@ fn print_hit(out: &mut impl Write, hit: &SearchHit, color: bool) -> std::io::Res
         .published
         .unwrap_or(hit.fetched_at)
         .format("%Y-%m-%d %H:%M");
-    let source = hit.source_name.as_deref().unwrap_or("(unknown source)");
+    let source = safe(hit.source_name.as_deref().unwrap_or("(unknown source)"));
     writeln!(
         out,
         "{date}  {source}  {}",
         terminal_text(&hit.title_html, color)
     )?;
     if !hit.snippet.is_empty() {
-        writeln!(out, "    {}", terminal_text(&hit.snippet, color))?;
+        // The snippet is cut from the text as written; its line breaks
+        // become spaces so it stays one indented line.
+        let snippet = hit.snippet.replace(['\n', '\r', '\t'], " ");
+        writeln!(out, "    {}", terminal_text(&snippet, color))?;
     }
     if let Some(url) = &hit.url {
-        writeln!(out, "    {url}")?;
+        writeln!(out, "    {}", safe(url))?;
     }
     writeln!(out)
 }
 
 /// Turns the store's snippet HTML (escaped text plus `<mark>`) into terminal
 /// text: marks become bold yellow on a terminal and `[…]` elsewhere. The
-/// store escapes exactly these five characters, nothing else.
+/// store escapes exactly these five characters, nothing else. Control
+/// characters from the feed are escaped first, so only the marks' own
+/// colour codes reach the terminal.
 fn terminal_text(html: &str, color: bool) -> String {
     let (open, close) = if color {
         ("\x1b[1;33m", "\x1b[0m")
     } else {
         ("[", "]")
     };
-    html.replace("<mark>", open)
+    safe(html)
+        .replace("<mark>", open)
         .replace("</mark>", close)
         .replace("&lt;", "<")
         .replace("&gt;", ">")

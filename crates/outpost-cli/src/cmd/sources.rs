@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 use outpost_engine::{NewSourceRequest, transfer};
 
-use super::{Ctx, ProgressLine, parse_interval, print_json, runtime, short_time};
+use super::{Ctx, ProgressLine, parse_interval, print_json, runtime, safe, short_time};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -59,7 +59,13 @@ enum Command {
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
-    let engine = ctx.quiet_engine()?;
+    let engine = match args.command {
+        Command::List { .. } | Command::Export { .. } => ctx.read_engine()?,
+        Command::Remove { .. } | Command::Enable { .. } | Command::Disable { .. } => {
+            ctx.existing_engine()?
+        }
+        Command::Add { .. } | Command::Import { .. } | Command::Defaults => ctx.quiet_engine()?,
+    };
     match args.command {
         Command::Add {
             url,
@@ -80,7 +86,9 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
             let source = runtime()?.block_on(engine.add_source(req))?;
             println!(
                 "added source {}: {} <{}>",
-                source.id, source.name, source.url
+                source.id,
+                safe(&source.name),
+                safe(&source.url)
             );
         }
         Command::List { json } => {
@@ -104,7 +112,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
                     header[0], header[1], header[2], header[3], header[4], header[5], header[6]
                 );
                 for s in sources {
-                    let name: String = s.name.chars().take(28).collect();
+                    let name: String = safe(&s.name).chars().take(28).collect();
                     let error = s
                         .disabled_reason
                         .clone()
@@ -118,7 +126,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
                         short_time(s.health.last_success_at),
                         short_time(s.health.next_fetch_at),
                         s.health.items_seen,
-                        error
+                        safe(&error)
                     );
                 }
             }
@@ -134,7 +142,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
                 summary.added, summary.skipped
             );
             for e in &summary.errors {
-                eprintln!("warning: {e}");
+                eprintln!("warning: {}", safe(e));
             }
         }
         Command::Export { out, force } => {
@@ -145,7 +153,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
                         .map_err(|e| with_force_hint(e, force))?;
                     eprintln!("wrote {}", path.display());
                 }
-                None => print!("{opml}"),
+                None => print!("{}", xml_safe(&opml)),
             }
         }
         Command::Remove { id } => {
@@ -168,6 +176,26 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// OPML for a terminal: control characters other than newlines and tabs
+/// become XML character references, which a terminal shows as text and an
+/// OPML reader decodes to the same characters (Hardening 2, item 10).
+fn xml_safe(xml: &str) -> std::borrow::Cow<'_, str> {
+    let raw = |c: char| c.is_control() && !matches!(c, '\n' | '\t');
+    if !xml.chars().any(raw) {
+        return xml.into();
+    }
+    xml.chars()
+        .map(|c| {
+            if raw(c) {
+                format!("&#x{:x};", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
 }
 
 /// An existing output file: say how to replace it.

@@ -7,7 +7,7 @@ use clap::Subcommand;
 use outpost_core::{NewWatchlist, Severity, WatchlistPatch};
 use outpost_engine::transfer;
 
-use super::{Ctx, print_json};
+use super::{Ctx, print_json, safe};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -68,8 +68,13 @@ enum Command {
         #[arg(long)]
         backfill: bool,
     },
-    /// Remove a watchlist
-    Remove { id: i64 },
+    /// Remove a watchlist and its alerts; saved, noted or tagged alerts are kept
+    Remove {
+        id: i64,
+        /// Remove it: without this, only say what removal would delete
+        #[arg(long)]
+        force: bool,
+    },
     /// Write all watchlists to a shareable TOML file
     Export {
         file: PathBuf,
@@ -81,7 +86,11 @@ enum Command {
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
-    let engine = ctx.quiet_engine()?;
+    let engine = match args.command {
+        Command::List { .. } | Command::Export { .. } => ctx.read_engine()?,
+        Command::Edit { .. } | Command::Remove { .. } => ctx.existing_engine()?,
+        Command::Add { .. } | Command::Import { .. } => ctx.quiet_engine()?,
+    };
     match args.command {
         Command::Add {
             name,
@@ -102,7 +111,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
                 scope_langs: langs,
                 color,
             })?;
-            println!("added watchlist {}: {}", w.id, w.name);
+            println!("added watchlist {}: {}", w.id, safe(&w.name));
             if backfill {
                 report_backfill(&engine, w.id)?;
             }
@@ -124,8 +133,8 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
                         if w.notify { "on" } else { "off" },
                         w.alert_count,
                         w.unread_count,
-                        w.name,
-                        w.query
+                        safe(&w.name),
+                        safe(&w.query)
                     );
                     if let Some(problem) = &w.problem {
                         println!("      warning: {problem}");
@@ -151,14 +160,28 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
                 ..WatchlistPatch::default()
             };
             let w = engine.update_watchlist(id, &patch)?;
-            println!("updated watchlist {}: {}", w.id, w.name);
+            println!("updated watchlist {}: {}", w.id, safe(&w.name));
             if backfill {
                 report_backfill(&engine, w.id)?;
             }
         }
-        Command::Remove { id } => {
-            engine.remove_watchlist(id)?;
-            println!("removed watchlist {id}");
+        Command::Remove { id, force } => {
+            // Hardening 2, item 5: removal used to delete every alert of the
+            // watchlist silently; now it says what goes and what stays, and
+            // asks for --force.
+            if !force {
+                let r = engine.watchlist_removal(id)?;
+                eprintln!(
+                    "removing watchlist {id} removes {} alerts; keeps {} saved or annotated. Pass --force to remove it",
+                    r.alerts_removed, r.alerts_kept
+                );
+                return Ok(ExitCode::from(1));
+            }
+            let r = engine.remove_watchlist(id)?;
+            println!(
+                "removed watchlist {id}: removed {} alerts; kept {} saved or annotated",
+                r.alerts_removed, r.alerts_kept
+            );
         }
         Command::Export { file, force } => {
             let toml = transfer::export_watchlists(&engine)?;
@@ -173,7 +196,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
                 s.added, s.skipped
             );
             for e in &s.errors {
-                eprintln!("warning: {e}");
+                eprintln!("warning: {}", safe(e));
             }
             if !s.errors.is_empty() && s.added == 0 {
                 return Ok(ExitCode::from(1));

@@ -346,3 +346,164 @@ fn stories_group_articles_and_remember_notifications() {
     assert_eq!(row.story_id, Some(story));
     assert_eq!(row.story_sources, 2);
 }
+
+fn ingest_three(store: &Store) -> Vec<i64> {
+    let s = add_source(store, "https://a.example/rss", "A");
+    store
+        .ingest(
+            s,
+            &[
+                article("1", "https://a.example/1", "Border one", ""),
+                article("2", "https://a.example/2", "Border two", ""),
+                article("3", "https://a.example/3", "Border three", ""),
+            ],
+            t0(),
+        )
+        .unwrap()
+        .iter()
+        .map(|i| i.article_id)
+        .collect()
+}
+
+#[test]
+fn removing_a_watchlist_keeps_saved_noted_and_tagged_alerts() {
+    // Hardening 2, item 5: `watchlists remove` cascaded away every alert of
+    // the watchlist, with the analyst's notes and tags, saved ones included.
+    let (_dir, store) = file_store();
+    let ids = ingest_three(&store);
+    let w = store
+        .add_watchlist(&watchlist("Border", Severity::High), t0())
+        .unwrap();
+    let mut alert_ids = Vec::new();
+    for &a in &ids {
+        alert_ids.push(store.insert_alert(&alert(w, a)).unwrap().unwrap());
+    }
+    let plain = store.insert_alert(&alert(w, ids[0]));
+    assert_eq!(plain.unwrap(), None);
+    store
+        .set_alert_note(alert_ids[0], "seen by the desk")
+        .unwrap();
+    store.add_alert_tag(alert_ids[1], "follow-up").unwrap();
+    let fourth_article = {
+        let s = add_source(&store, "https://b.example/rss", "B");
+        store
+            .ingest(
+                s,
+                &[article("9", "https://b.example/9", "Border four", "")],
+                t0(),
+            )
+            .unwrap()[0]
+            .article_id
+    };
+    let saved = store
+        .insert_alert(&alert(w, fourth_article))
+        .unwrap()
+        .unwrap();
+    store
+        .set_alert_state(saved, AlertState::Saved, t0())
+        .unwrap();
+
+    let preview = store.watchlist_removal(w).unwrap();
+    assert_eq!((preview.alerts_removed, preview.alerts_kept), (1, 3));
+    assert_eq!(
+        store.count_alerts().unwrap(),
+        4,
+        "a preview changes nothing"
+    );
+    let done = store.remove_watchlist(w, t0()).unwrap();
+    assert_eq!(done, preview);
+
+    // The kept alerts still carry the watchlist's name and severity; the
+    // watchlist itself is neither listed nor editable nor removable twice.
+    let kept = store.list_alerts(&AlertFilter::default()).unwrap();
+    let mut kept_ids: Vec<i64> = kept.iter().map(|a| a.id).collect();
+    kept_ids.sort();
+    assert_eq!(kept_ids, [alert_ids[0], alert_ids[1], saved]);
+    assert!(
+        kept.iter()
+            .all(|a| a.watchlist_name == "Border" && a.severity == Severity::High)
+    );
+    assert_eq!(
+        store.get_alert(alert_ids[0]).unwrap().note.as_deref(),
+        Some("seen by the desk")
+    );
+    assert_eq!(store.get_alert(alert_ids[1]).unwrap().tags, ["follow-up"]);
+    assert!(store.list_watchlists().unwrap().is_empty());
+    assert_eq!(store.stats().unwrap().watchlists, 0);
+    // An alert's detail still reads its watchlist's query.
+    assert_eq!(store.get_watchlist(w).unwrap().query, "border");
+    assert!(matches!(
+        store.update_watchlist(w, &WatchlistPatch::default(), t0()),
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(matches!(
+        store.remove_watchlist(w, t0()),
+        Err(StoreError::NotFound { .. })
+    ));
+    // A poll still holding the old matcher adds nothing to a removed one.
+    assert_eq!(store.insert_alert(&alert(w, ids[2])).unwrap(), None);
+
+    // The name is free again, and the archive stays consistent on reopen.
+    let again = store
+        .add_watchlist(&watchlist("Border", Severity::Low), t0())
+        .unwrap();
+    assert_ne!(again, w);
+    assert_eq!(store.integrity_check().unwrap(), ["ok"]);
+    let path = store.path().to_path_buf();
+    drop(store);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.count_alerts().unwrap(), 3);
+}
+
+#[test]
+fn removing_a_watchlist_without_kept_alerts_deletes_it() {
+    let store = Store::open_in_memory().unwrap();
+    let ids = ingest_three(&store);
+    let w = store
+        .add_watchlist(&watchlist("Border", Severity::High), t0())
+        .unwrap();
+    store.insert_alert(&alert(w, ids[0])).unwrap().unwrap();
+    let done = store.remove_watchlist(w, t0()).unwrap();
+    assert_eq!((done.alerts_removed, done.alerts_kept), (1, 0));
+    assert_eq!(store.count_alerts().unwrap(), 0);
+    assert!(matches!(
+        store.get_watchlist(w),
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+#[test]
+fn an_alert_stores_its_first_spans_and_lists_load_none() {
+    // Hardening 2, item 9: one 4.9 MB item stored 43.8 MB of spans on its
+    // alert, and `alerts list` loaded them all to print one line.
+    let store = Store::open_in_memory().unwrap();
+    let ids = ingest_three(&store);
+    let w = store
+        .add_watchlist(&watchlist("Border", Severity::High), t0())
+        .unwrap();
+    let mut many = alert(w, ids[0]);
+    many.spans = (0..250_000)
+        .map(|i| Span {
+            field: Field::Body,
+            start: i * 7,
+            end: i * 7 + 6,
+            text: "border".into(),
+        })
+        .collect();
+    let id = store.insert_alert(&many).unwrap().unwrap();
+    let detail = store.get_alert(id).unwrap();
+    assert_eq!(detail.spans.len(), outpost_store::MAX_STORED_SPANS);
+    assert_eq!(
+        detail.spans[..],
+        many.spans[..outpost_store::MAX_STORED_SPANS]
+    );
+    assert_eq!(detail.span_count, 250_000);
+    let listed = store.list_alerts(&AlertFilter::default()).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert!(listed[0].spans.is_empty());
+    assert_eq!(listed[0].span_count, 250_000);
+    let with_spans = store
+        .list_alerts_with_spans(&AlertFilter::default())
+        .unwrap();
+    assert_eq!(with_spans[0].spans.len(), outpost_store::MAX_STORED_SPANS);
+}

@@ -173,15 +173,61 @@ fn removing_a_watchlist_keeps_what_was_saved_from_it() {
     };
     let saved = store.insert_alert(&mk(ids[0])).unwrap().unwrap();
     store.insert_alert(&mk(ids[1])).unwrap().unwrap();
-    // Saving through the alert list keeps the article even after the
-    // watchlist and its alerts are gone.
+    // Saving through the alert list keeps the article, and (Hardening 2,
+    // item 5) the saved alert itself, after the watchlist is removed.
     store
         .set_alert_state(saved, AlertState::Saved, t0())
         .unwrap();
-    store.remove_watchlist(w, t0()).unwrap();
-    assert_eq!(store.count_alerts().unwrap(), 0);
+    let removal = store.remove_watchlist(w, t0()).unwrap();
+    assert_eq!((removal.alerts_removed, removal.alerts_kept), (1, 1));
+    assert_eq!(store.count_alerts().unwrap(), 1);
     assert_eq!(store.prune(t0(), 90).unwrap(), 1);
     assert!(store.get_article(ids[0]).unwrap().saved);
     assert!(store.get_article(ids[1]).is_err());
     assert_eq!(store.list_saved(10, 0).unwrap().len(), 1);
+}
+
+#[test]
+fn a_version_1_archive_migrates_keeping_watchlists_and_alerts() {
+    // Hardening 2, item 5: migration 2 rebuilds the watchlists table; with
+    // foreign keys on, dropping the old table would cascade into the alerts.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+        conn.execute_batch(outpost_store::schema::migration_sql(0))
+            .unwrap();
+        conn.execute_batch(
+            "PRAGMA user_version = 1;
+             INSERT INTO watchlists (id, name, query, severity, created_at, updated_at)
+                 VALUES (7, 'Border', 'border', 'high', 0, 0);
+             INSERT INTO articles (id, content_hash, title, summary, content_html, text,
+                 fetched_at, sort_date) VALUES (1, x'00', 't', '', '', '', 0, 0);
+             INSERT INTO alerts (watchlist_id, article_id, created_at, note)
+                 VALUES (7, 1, 0, 'kept');",
+        )
+        .unwrap();
+        // Hardening 2, item 9: an alert of version 1 with every span of
+        // its match; the migration keeps the first 100 and their count.
+        let spans: Vec<serde_json::Value> = (0..250)
+            .map(|i| serde_json::json!({"field": "body", "start": i, "end": i + 1, "text": "b"}))
+            .collect();
+        conn.execute(
+            "UPDATE alerts SET spans = ?1",
+            [serde_json::to_string(&spans).unwrap()],
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.count_alerts().unwrap(), 1);
+    let alert = &store
+        .list_alerts(&outpost_store::AlertFilter::default())
+        .unwrap()[0];
+    assert_eq!(alert.span_count, 250);
+    let detail = store.get_alert(alert.id).unwrap();
+    assert_eq!(detail.spans.len(), 100);
+    assert_eq!((detail.spans[0].start, detail.spans[99].start), (0, 99));
+    assert_eq!(store.list_watchlists().unwrap()[0].name, "Border");
+    assert_eq!(store.integrity_check().unwrap(), ["ok"]);
 }

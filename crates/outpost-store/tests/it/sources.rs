@@ -273,3 +273,32 @@ fn backup_is_a_consistent_copy_while_another_connection_writes() {
         .unwrap_err();
     assert!(err.to_string().contains("does not exist"), "{err}");
 }
+
+#[test]
+fn a_backup_removes_partial_copies_left_by_killed_backups() {
+    // Hardening 2, item 6: a killed backup left a hidden partial copy
+    // behind, and nothing ever removed it.
+    let (dir, store) = file_store();
+    add_source(&store, "https://a.example/rss", "A");
+    let dest = dir.path().join("copy.db");
+    // What a backup killed before its rename leaves: a partial copy named
+    // after a process that no longer runs (pid numbers never reach this).
+    let stale = dir.path().join(".copy.db.partial-4294967294");
+    std::fs::write(&stale, b"half a database").unwrap();
+    // A file of another name is not ours to remove.
+    let other = dir.path().join(".other.db.partial-4294967294");
+    std::fs::write(&other, b"not ours").unwrap();
+
+    store.backup_to(&dest).unwrap();
+    assert!(!stale.exists(), "the stale partial copy is removed");
+    assert!(other.exists());
+    let copy = Store::open(&dest).unwrap();
+    assert_eq!(copy.list_sources().unwrap().len(), 1);
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("partial"))
+        .collect();
+    names.sort();
+    assert_eq!(names, [".other.db.partial-4294967294"]);
+}
