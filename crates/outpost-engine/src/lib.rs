@@ -13,6 +13,7 @@ pub mod export;
 pub mod logging;
 pub mod notify;
 pub mod paths;
+pub mod retention;
 pub mod settings;
 pub mod transfer;
 
@@ -21,3 +22,4 @@ pub use engine::{
     NoEvents, PollProgress, PollSummary, USER_AGENT, system_clock,
 };
 pub use error::{EngineError, Result};
+pub use retention::PruneReport;

@@ -15,6 +15,7 @@ pub mod export;
 pub mod matching;
 pub mod parse;
 pub mod poll;
+pub mod prune;
 pub mod query;
 pub mod search;
 pub mod sources;
