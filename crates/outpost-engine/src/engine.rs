@@ -160,7 +160,7 @@ impl Engine {
 
     /// The archive, for the engine's use cases. Held briefly: one statement
     /// or one transaction.
-    pub fn store(&self) -> MutexGuard<'_, Store> {
+    pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
         self.store.lock().unwrap_or_else(|e| e.into_inner())
     }
 

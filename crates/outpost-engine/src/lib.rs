@@ -16,6 +16,7 @@ pub mod paths;
 pub mod retention;
 pub mod settings;
 pub mod transfer;
+mod usecases;
 
 pub use engine::{
     Clock, DEFAULT_INTERVAL_SECS, Engine, EngineEvent, EngineOptions, EventSink, NewSourceRequest,

@@ -32,6 +32,20 @@ fn sql_lives_only_in_the_store() {
     assert_clean("SQL outside outpost-store", found);
 }
 
+/// The shells (the CLI and the Tauri commands) call the engine only: they
+/// never open or hold the store.
+#[test]
+fn the_shells_reach_the_archive_through_the_engine() {
+    let root = repo_root();
+    let mut found = Vec::new();
+    for dir in ["crates/outpost-cli/src", "src-tauri/src"] {
+        for file in files(&root.join(dir), &["rs"]) {
+            found.extend(store_in_shell(&rel(&root, &file), &read(&file)));
+        }
+    }
+    assert_clean("a shell reaching the store", found);
+}
+
 /// `outpost-core` does no IO and never reads the clock.
 #[test]
 fn the_core_does_no_io_and_reads_no_clock() {
@@ -213,6 +227,33 @@ fn io_in_core(file: &str, src: &str) -> Vec<Violation> {
             CORE_IO
                 .find_iter(line)
                 .map(move |m| at(file, i + 1, format!("`{}` in outpost-core", m.as_str())))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+static STORE_USE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\bStore::\w+|\.store\(\)|\bStore\s*[,}]").unwrap());
+
+/// The store opened, held or imported in a shell's code.
+fn store_in_shell(file: &str, src: &str) -> Vec<Violation> {
+    lex_rust(src)
+        .code
+        .lines()
+        .enumerate()
+        .flat_map(|(i, line)| {
+            STORE_USE
+                .find_iter(line)
+                .map(move |m| {
+                    at(
+                        file,
+                        i + 1,
+                        format!(
+                            "`{}` in a shell; call the engine",
+                            m.as_str().trim_end_matches([',', '}']).trim()
+                        ),
+                    )
+                })
                 .collect::<Vec<_>>()
         })
         .collect()
@@ -687,6 +728,19 @@ mod checks {
         assert_eq!(
             lines(&io_crates_in_manifest("Cargo.toml", toml)),
             ["Cargo.toml:3: outpost-core depends on `rusqlite`"]
+        );
+    }
+
+    #[test]
+    fn the_store_in_a_shell_is_found() {
+        let src = "use outpost_store::{SearchHit, Store, StoreError};\nfn f() { let s = Store::open(p); e.store().stats(); }\n// Store::open in a comment\nfn g(e: StoreError) {}\n";
+        assert_eq!(
+            lines(&store_in_shell("cmd.rs", src)),
+            [
+                "cmd.rs:1: `Store` in a shell; call the engine",
+                "cmd.rs:2: `Store::open` in a shell; call the engine",
+                "cmd.rs:2: `.store()` in a shell; call the engine",
+            ]
         );
     }
 

@@ -86,8 +86,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("cannot open the archive {}", ctx.db_path.display()))?;
     if let Some(id) = args.watchlist {
         engine
-            .store()
-            .get_watchlist(id)
+            .watchlist(id)
             .with_context(|| format!("cannot export watchlist {id}"))?;
     }
     let filter = ExportFilter {

@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use outpost_store::{SearchHit, SearchOrder, SearchQuery, Store, Timestamp};
+use outpost_engine::Engine;
+use outpost_store::{SearchHit, SearchOrder, SearchQuery, Timestamp};
 
 use super::Ctx;
 
@@ -65,8 +66,8 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
         .as_deref()
         .map(|s| parse_date(s, true).context("--until"))
         .transpose()?;
-    let store = Store::open(&ctx.db_path)?;
-    let sources = resolve_sources(&store, &args.sources)?;
+    let engine = ctx.quiet_engine()?;
+    let sources = resolve_sources(&engine, &args.sources)?;
     let query = SearchQuery {
         text: args.query.join(" "),
         sources,
@@ -81,7 +82,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
             SearchOrder::Ranked
         },
     };
-    let hits = store.search(&query)?;
+    let hits = engine.search(&query)?;
 
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -119,11 +120,11 @@ fn parse_date(s: &str, end_of_day: bool) -> anyhow::Result<Timestamp> {
 }
 
 /// Sources may be named by id or by name (case-insensitive).
-fn resolve_sources(store: &Store, given: &[String]) -> anyhow::Result<Vec<i64>> {
+fn resolve_sources(engine: &Engine, given: &[String]) -> anyhow::Result<Vec<i64>> {
     if given.is_empty() {
         return Ok(Vec::new());
     }
-    let all = store.list_sources()?;
+    let all = engine.sources()?;
     given
         .iter()
         .map(|g| {
