@@ -320,6 +320,24 @@ pub struct Watchlist {
     pub updated_at: Timestamp,
 }
 
+impl Watchlist {
+    /// Whether an article from `sources` in language `lang` is in the
+    /// watchlist's scope: the one definition, used by polling and backfill
+    /// alike. An empty scope takes everything; a scope language takes its
+    /// regional variants (`fa` takes `fa-AF` and `fa_AF`), by the same rule
+    /// as the query language's `lang:`.
+    pub fn in_scope(&self, sources: &[SourceId], lang: Option<&str>) -> bool {
+        let source_ok =
+            self.scope_sources.is_empty() || sources.iter().any(|s| self.scope_sources.contains(s));
+        let lang_ok = self.scope_langs.is_empty()
+            || self.scope_langs.iter().any(|code| {
+                let code = code.trim().to_ascii_lowercase().replace('_', "-");
+                crate::matcher::lang_matches(&code, lang)
+            });
+        source_ok && lang_ok
+    }
+}
+
 /// Which alerts to list. Empty fields do not filter; `limit` 0 means the
 /// store's default page size.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -467,5 +485,39 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", s.as_str()));
             assert_eq!(s.as_str().parse::<AlertState>().unwrap(), s);
         }
+    }
+
+    // Issue 12, item 4: watchlist scope was defined in three places with
+    // different language rules (`fa_AF` and ` FA ` fell out of a `fa` scope
+    // while polling but not in a `lang:fa` query).
+    #[test]
+    fn scope_takes_sources_and_regional_variants_of_languages() {
+        let t = DateTime::<Utc>::default();
+        let w = Watchlist {
+            id: 1,
+            name: "W".into(),
+            query: "x".into(),
+            severity: Severity::Low,
+            notify: false,
+            enabled: true,
+            scope_sources: vec![7, 9],
+            scope_langs: vec!["FA".into(), "ru".into()],
+            color: None,
+            created_at: t,
+            updated_at: t,
+        };
+        for lang in ["fa", "fa-AF", "fa_AF", " FA ", "ru"] {
+            assert!(w.in_scope(&[3, 9], Some(lang)), "{lang}");
+        }
+        for lang in [Some("far"), Some("en"), None] {
+            assert!(!w.in_scope(&[9], lang), "{lang:?}");
+        }
+        assert!(!w.in_scope(&[3], Some("fa")), "a source outside the scope");
+        let open = Watchlist {
+            scope_sources: vec![],
+            scope_langs: vec![],
+            ..w
+        };
+        assert!(open.in_scope(&[], None), "an empty scope takes everything");
     }
 }

@@ -5,6 +5,7 @@
 //! the ingest pipeline, the scheduler, alerting and export.
 
 pub mod api;
+pub mod dates;
 pub mod defaults;
 mod engine;
 pub mod error;

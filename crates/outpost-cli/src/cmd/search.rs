@@ -4,9 +4,9 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use outpost_engine::Engine;
-use outpost_store::{SearchHit, SearchOrder, SearchQuery, Timestamp};
+use outpost_engine::dates::{Bound, parse_date};
+use outpost_store::{SearchHit, SearchOrder, SearchQuery};
 
 use super::Ctx;
 
@@ -59,12 +59,12 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
     let since = args
         .since
         .as_deref()
-        .map(|s| parse_date(s, false).context("--since"))
+        .map(|s| parse_date(s, Bound::Since).context("--since"))
         .transpose()?;
     let until = args
         .until
         .as_deref()
-        .map(|s| parse_date(s, true).context("--until"))
+        .map(|s| parse_date(s, Bound::Until).context("--until"))
         .transpose()?;
     let engine = ctx.quiet_engine()?;
     let sources = resolve_sources(&engine, &args.sources)?;
@@ -100,23 +100,6 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
         print_hit(&mut out, hit, color)?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// A date alone means the start of that day (or its end, for `--until`),
-/// in UTC.
-fn parse_date(s: &str, end_of_day: bool) -> anyhow::Result<Timestamp> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Ok(t.with_timezone(&Utc));
-    }
-    let day = NaiveDate::parse_from_str(s, "%Y-%m-%d").with_context(|| {
-        format!("'{s}' is not a date; write it as YYYY-MM-DD (2026-11-01) or RFC 3339 (2026-11-01T08:00:00Z)")
-    })?;
-    let time = if end_of_day {
-        NaiveTime::from_hms_milli_opt(23, 59, 59, 999).expect("a valid time")
-    } else {
-        NaiveTime::MIN
-    };
-    Ok(day.and_time(time).and_utc())
 }
 
 /// Sources may be named by id or by name (case-insensitive).
