@@ -132,6 +132,24 @@ fn tauri_names_agree_between_shell_ui_and_mock() {
     assert_clean("Tauri names out of step", found);
 }
 
+/// Only the types the UI receives derive `TS`: each is declared in
+/// `typescript_bindings` and so reaches `ui/src/lib/bindings.ts`.
+#[test]
+fn only_ui_payload_types_derive_ts() {
+    let root = repo_root();
+    let api = read(&root.join("crates/outpost-engine/src/api.rs"));
+    let declared = named(&DECL, "crates/outpost-engine/src/api.rs", &api);
+    let mut found = Vec::new();
+    for file in files(&root.join("crates"), &["rs"]) {
+        let name = rel(&root, &file);
+        if name.contains("/src/") {
+            found.extend(ts_outside_bindings(&name, &read(&file), &declared));
+        }
+    }
+    assert!(declared.len() > 10, "no bindings list found in api.rs");
+    assert_clean("TS derived on a type the UI never receives", found);
+}
+
 /// A document cited in a comment exists in the repository.
 #[test]
 fn cited_documents_exist_in_the_repository() {
@@ -255,6 +273,37 @@ fn store_in_shell(file: &str, src: &str) -> Vec<Violation> {
                     )
                 })
                 .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+static DECL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\w+)::decl\(").unwrap());
+static TS_DERIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"#\[derive\([^\]]*\bTS\b[^\]]*\)\]\s*(?:#\[[^\]]*\]\s*)*pub\s+(?:struct|enum)\s+(\w+)",
+    )
+    .unwrap()
+});
+
+/// A `TS` derive on a type that the bindings do not declare.
+fn ts_outside_bindings(
+    file: &str,
+    src: &str,
+    declared: &BTreeMap<String, String>,
+) -> Vec<Violation> {
+    let code = lex_rust(src).code;
+    named(&TS_DERIVE, file, &code)
+        .into_iter()
+        .filter(|(name, _)| !declared.contains_key(name))
+        .map(|(name, place)| {
+            let line = place
+                .rsplit_once(':')
+                .map_or(0, |(_, l)| l.parse().unwrap_or(0));
+            at(
+                file,
+                line,
+                format!("`{name}` derives TS but is not in typescript_bindings"),
+            )
         })
         .collect()
 }
@@ -741,6 +790,16 @@ mod checks {
                 "cmd.rs:2: `Store::open` in a shell; call the engine",
                 "cmd.rs:2: `.store()` in a shell; call the engine",
             ]
+        );
+    }
+
+    #[test]
+    fn ts_on_a_type_the_ui_never_sees_is_found() {
+        let src = "#[derive(Debug, TS)]\npub enum Severity { Low }\n\n#[derive(Clone, Serialize, TS)]\n#[serde(rename_all = \"lowercase\")]\npub struct Article {}\n#[derive(Debug)]\npub struct Plain;\n";
+        let declared = named(&DECL, "api.rs", "let d = [Severity::decl(&cfg)];");
+        assert_eq!(
+            lines(&ts_outside_bindings("model.rs", src, &declared)),
+            ["model.rs:6: `Article` derives TS but is not in typescript_bindings"]
         );
     }
 
