@@ -8,6 +8,7 @@ use std::time::Duration as StdDuration;
 
 use chrono::Duration;
 use outpost_core::Timestamp;
+use outpost_store::{PRUNE_CHUNK, Pruned};
 use serde::Serialize;
 
 use crate::Engine;
@@ -41,7 +42,24 @@ impl Engine {
     pub fn prune(&self, dry_run: bool) -> Result<PruneReport> {
         let retention_days = self.settings()?.retention_days;
         let now = self.now();
-        let p = self.store().prune(now, retention_days, dry_run)?;
+        let p = if dry_run {
+            self.store().prune(now, retention_days, true)?
+        } else {
+            // Chunk by chunk, releasing the store in between, so a first
+            // prune of a large archive never stalls a poll or the UI.
+            let mut articles = 0;
+            loop {
+                let n = self.store().prune_chunk(now, retention_days)?;
+                articles += n;
+                if n < PRUNE_CHUNK {
+                    break;
+                }
+            }
+            Pruned {
+                articles,
+                ..self.store().prune_orphans(now, retention_days)?
+            }
+        };
         Ok(PruneReport {
             dry_run,
             retention_days,

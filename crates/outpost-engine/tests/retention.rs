@@ -126,3 +126,44 @@ fn the_retention_task_prunes_on_start() {
         "the task pruned the expired article"
     );
 }
+
+// Issue 12, item 5: the engine prunes chunk by chunk (releasing the store
+// between chunks); every chunk is counted and nothing expired is left.
+#[test]
+fn prune_spans_many_chunks() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = support::open(
+        &dir.path().join("outpost.db"),
+        Arc::new(Recorder::default()),
+    );
+    let store = support::archive(&engine);
+    let source = store
+        .add_source(
+            &outpost_core::NewSource {
+                kind: outpost_core::SourceKind::Feed,
+                url: "https://a.example/rss".into(),
+                name: "A".into(),
+                interval_secs: 600,
+                lang: None,
+                country: None,
+                folder: None,
+                tags: vec![],
+            },
+            test_now(),
+        )
+        .unwrap();
+    let n = 2 * outpost_store::PRUNE_CHUNK as usize + 500;
+    let batch: Vec<_> = (0..n)
+        .map(|i| outpost_store::NewArticle {
+            guid: Some(i.to_string()),
+            url: Some(format!("https://a.example/{i}")),
+            title: format!("Item {i}"),
+            published: Some(test_now() - chrono::Duration::days(400)),
+            ..Default::default()
+        })
+        .collect();
+    store.ingest(source, &batch, test_now()).unwrap();
+    assert_eq!(engine.prune(true).unwrap().articles, n as u64);
+    assert_eq!(engine.prune(false).unwrap().articles, n as u64);
+    assert_eq!(engine.stats().unwrap().articles, 0);
+}

@@ -92,7 +92,7 @@ mod views;
 pub use alerts::NewAlert;
 pub use articles::{IngestStatus, Ingested, NewArticle};
 pub use error::{Result, StoreError};
-pub use retention::Pruned;
+pub use retention::{PRUNE_CHUNK, Pruned};
 pub use search::QueryError;
 pub use sources::FetchRecord;
 pub use stories::{NewStory, StoryRecord};

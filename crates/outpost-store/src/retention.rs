@@ -9,7 +9,7 @@ use crate::{Store, Timestamp, ms};
 
 /// Articles are deleted in chunks of this many rows, one transaction each,
 /// so pruning a large archive never holds the write lock for long.
-const PRUNE_CHUNK: i64 = 2_000;
+pub const PRUNE_CHUNK: u64 = 2_000;
 
 /// Which articles retention removes: older than the cutoff by their date
 /// (`sort_date` is the publication time clamped to the first fetch, or the
@@ -42,38 +42,59 @@ impl Store {
     /// that is rolled back, so the counts are exactly what a real run
     /// would remove and nothing is deleted.
     pub fn prune(&self, now: Timestamp, older_than_days: u32, dry_run: bool) -> Result<Pruned> {
-        self.run(|| {
-            let cutoff = ms(now) - i64::from(older_than_days) * 86_400_000;
-            let log_cutoff = ms(now) - crate::sources::FETCH_LOG_DAYS * 86_400_000;
-            let mut pruned = Pruned::default();
-            let dry = dry_run
-                .then(|| self.conn.unchecked_transaction())
-                .transpose()?;
+        if !dry_run {
+            let mut articles = 0;
             loop {
-                let n = if dry.is_some() {
-                    delete_expired(&self.conn, cutoff)?
-                } else {
-                    let tx = self.conn.unchecked_transaction()?;
-                    let n = delete_expired(&tx, cutoff)?;
-                    tx.commit()?;
-                    n
-                };
-                pruned.articles += n;
-                if n < PRUNE_CHUNK as u64 {
+                let n = self.prune_chunk(now, older_than_days)?;
+                articles += n;
+                if n < PRUNE_CHUNK {
                     break;
                 }
             }
-            let tx = match &dry {
-                Some(_) => None,
-                None => Some(self.conn.unchecked_transaction()?),
-            };
-            delete_orphans(&self.conn, cutoff, log_cutoff, &mut pruned)?;
-            if let Some(tx) = tx {
-                tx.commit()?;
+            return Ok(Pruned {
+                articles,
+                ..self.prune_orphans(now, older_than_days)?
+            });
+        }
+        self.run(|| {
+            let (cutoff, log_cutoff) = cutoffs(now, older_than_days);
+            let dry = self.conn.unchecked_transaction()?;
+            let mut pruned = Pruned::default();
+            loop {
+                let n = delete_expired(&dry, cutoff)?;
+                pruned.articles += n;
+                if n < PRUNE_CHUNK {
+                    break;
+                }
             }
-            if let Some(dry) = dry {
-                dry.rollback()?;
-            }
+            delete_orphans(&dry, cutoff, log_cutoff, &mut pruned)?;
+            dry.rollback()?;
+            Ok(pruned)
+        })
+    }
+
+    /// Deletes one chunk (at most a few thousand) of expired articles in its
+    /// own transaction and returns how many went; fewer than a chunk means
+    /// none are left. A caller that shares the store between threads prunes
+    /// chunk by chunk so others get the store in between.
+    pub fn prune_chunk(&self, now: Timestamp, older_than_days: u32) -> Result<u64> {
+        self.run(|| {
+            let tx = self.conn.unchecked_transaction()?;
+            let n = delete_expired(&tx, cutoffs(now, older_than_days).0)?;
+            tx.commit()?;
+            Ok(n)
+        })
+    }
+
+    /// After the articles: the index rows, stories, tombstoned sources and
+    /// fetch-log entries nothing needs any more, in one transaction.
+    pub fn prune_orphans(&self, now: Timestamp, older_than_days: u32) -> Result<Pruned> {
+        self.run(|| {
+            let (cutoff, log_cutoff) = cutoffs(now, older_than_days);
+            let tx = self.conn.unchecked_transaction()?;
+            let mut pruned = Pruned::default();
+            delete_orphans(&tx, cutoff, log_cutoff, &mut pruned)?;
+            tx.commit()?;
             Ok(pruned)
         })
     }
@@ -87,6 +108,14 @@ impl Store {
     }
 }
 
+/// The article cutoff and the fetch-log cutoff, in milliseconds.
+fn cutoffs(now: Timestamp, older_than_days: u32) -> (i64, i64) {
+    (
+        ms(now) - i64::from(older_than_days) * 86_400_000,
+        ms(now) - crate::sources::FETCH_LOG_DAYS * 86_400_000,
+    )
+}
+
 /// Deletes one chunk of expired articles; the FTS rows go with them (the
 /// `articles_fts_delete` trigger), article sources and snapshots by cascade.
 fn delete_expired(conn: &Connection, cutoff: i64) -> Result<u64> {
@@ -94,7 +123,7 @@ fn delete_expired(conn: &Connection, cutoff: i64) -> Result<u64> {
         "DELETE FROM articles WHERE id IN (
             SELECT a.id FROM articles a WHERE {EXPIRED} LIMIT ?2)"
     );
-    Ok(conn.execute(&sql, params![cutoff, PRUNE_CHUNK])? as u64)
+    Ok(conn.execute(&sql, params![cutoff, PRUNE_CHUNK as i64])? as u64)
 }
 
 fn delete_orphans(conn: &Connection, cutoff: i64, log_cutoff: i64, p: &mut Pruned) -> Result<()> {
