@@ -77,17 +77,17 @@ async fn set_alert_state(
 
 #[tauri::command]
 async fn set_alert_note(engine: Engine_<'_>, id: AlertId, note: String) -> Res<()> {
-    Ok(engine.store().set_alert_note(id, &note)?)
+    Ok(engine.set_alert_note(id, &note)?)
 }
 
 #[tauri::command]
 async fn add_alert_tag(engine: Engine_<'_>, id: AlertId, tag: String) -> Res<()> {
-    Ok(engine.store().add_alert_tag(id, &tag)?)
+    Ok(engine.add_alert_tag(id, &tag)?)
 }
 
 #[tauri::command]
 async fn remove_alert_tag(engine: Engine_<'_>, id: AlertId, tag: String) -> Res<()> {
-    Ok(engine.store().remove_alert_tag(id, &tag)?)
+    Ok(engine.remove_alert_tag(id, &tag)?)
 }
 
 #[tauri::command]
@@ -166,14 +166,12 @@ async fn add_source(engine: Engine_<'_>, input: NewSourceInput) -> Res<SourceVie
 #[tauri::command]
 async fn set_source_enabled(engine: Engine_<'_>, id: SourceId, enabled: bool) -> Res<()> {
     let reason = (!enabled).then_some("disabled by the analyst");
-    engine.store().set_source_enabled(id, enabled, reason)?;
-    engine.wake();
-    Ok(())
+    Ok(engine.set_source_enabled(id, enabled, reason)?)
 }
 
 #[tauri::command]
 async fn delete_source(engine: Engine_<'_>, id: SourceId) -> Res<()> {
-    engine.store().remove_source(id, engine.now())?;
+    engine.remove_source(id)?;
     Ok(())
 }
 
@@ -183,8 +181,7 @@ async fn poll_now(engine: Engine_<'_>, id: Option<SourceId>) -> Res<()> {
     let ids = match id {
         Some(id) => vec![id],
         None => engine
-            .store()
-            .list_sources()?
+            .sources()?
             .into_iter()
             .filter(|s| s.enabled)
             .map(|s| s.id)

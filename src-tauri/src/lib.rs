@@ -155,6 +155,11 @@ pub fn run() {
             })?;
             app.manage(Arc::clone(&engine));
             tray::create(&handle)?;
+            // Retention runs beside the scheduler: on start, then hourly.
+            let mut retention_rx = shutdown_rx.clone();
+            tauri::async_runtime::spawn(Arc::clone(&engine).run_retention(async move {
+                let _ = retention_rx.wait_for(|stop| *stop).await;
+            }));
             let mut rx = shutdown_rx.clone();
             tauri::async_runtime::spawn(engine.run_scheduler(async move {
                 let _ = rx.wait_for(|stop| *stop).await;

@@ -80,7 +80,7 @@ pub fn refresh(app: &AppHandle) {
     let Some(engine) = app.try_state::<Arc<Engine>>() else {
         return;
     };
-    let unread = engine.store().stats().map(|s| s.unread).unwrap_or(0);
+    let unread = engine.stats().map(|s| s.unread).unwrap_or(0);
     let paused = if engine.is_paused() {
         " · polling paused"
     } else {

@@ -44,6 +44,8 @@ enum Command {
     Export(cmd::export::Args),
     /// Make a consistent copy of the database, also while the app runs
     Backup(cmd::backup::Args),
+    /// Delete articles older than the retention window (saved and alerted stay)
+    Prune(cmd::prune::Args),
 }
 
 fn main() -> ExitCode {
@@ -72,6 +74,7 @@ fn main() -> ExitCode {
         Command::Alerts(a) => cmd::alerts::run(&ctx, a),
         Command::Export(a) => cmd::export::run(&ctx, a),
         Command::Backup(a) => cmd::backup::run(&ctx, a),
+        Command::Prune(a) => cmd::prune::run(&ctx, a),
     };
     match result {
         Ok(code) => code,

@@ -1,8 +1,10 @@
 //! Domain nouns shared by every crate: sources, articles, watchlists, alerts.
 //!
-//! Types that cross into the UI derive `TS`; their TypeScript declarations are
-//! generated into `ui/src/lib/bindings.ts` and checked by a test in
-//! `src-tauri` (see ARCHITECTURE.md).
+//! Only the small value types that appear unchanged inside the UI's payloads
+//! (severity, alert state, source kind, match spans, search order) derive
+//! `TS`; the records do not. The payload types live in `outpost_engine::api`,
+//! whose TypeScript declarations are generated into `ui/src/lib/bindings.ts`
+//! and checked by a test in `outpost-engine` (see ARCHITECTURE.md).
 
 use std::fmt;
 use std::str::FromStr;
@@ -162,13 +164,13 @@ impl UnknownValue {
 pub type Timestamp = DateTime<Utc>;
 
 // ---------------------------------------------------------------------------
-// Archive records: what the store returns and what the UI edits. Ids and
-// counts are 64-bit in Rust but travel as JSON numbers, hence the
-// `#[ts(type = "number")]` on them.
+// Archive records: what the store returns and the engine works on. They
+// carry no TypeScript concerns: the UI sees the payload types of
+// `outpost_engine::api`, which convert from these.
 // ---------------------------------------------------------------------------
 
 /// A source as the analyst adds it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewSource {
     pub kind: SourceKind,
     pub url: String,
@@ -183,7 +185,7 @@ pub struct NewSource {
 
 /// A partial edit of a source: `None` leaves a field as it is; for the
 /// nullable fields `Some(None)` clears it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourcePatch {
     pub name: Option<String>,
     pub interval_secs: Option<u32>,
@@ -195,7 +197,7 @@ pub struct SourcePatch {
 
 /// How a source's polling has been going, for the Sources page and the
 /// scheduler (conditional GET validators and backoff state live here too).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceHealth {
     pub last_fetch_at: Option<Timestamp>,
     pub last_success_at: Option<Timestamp>,
@@ -205,7 +207,6 @@ pub struct SourceHealth {
     pub consecutive_failures: u32,
     pub next_fetch_at: Option<Timestamp>,
     /// Items seen in all successful fetches together.
-    #[ts(type = "number")]
     pub items_seen: u64,
     /// Mean latency of recent fetches (an exponential moving average).
     pub avg_latency_ms: Option<u32>,
@@ -214,9 +215,8 @@ pub struct SourceHealth {
 }
 
 /// A configured source with its health.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Source {
-    #[ts(type = "number")]
     pub id: SourceId,
     pub kind: SourceKind,
     pub url: String,
@@ -234,9 +234,8 @@ pub struct Source {
 }
 
 /// One source an article was seen in, with that source's GUID for it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ArticleSource {
-    #[ts(type = "number")]
     pub source_id: SourceId,
     pub name: String,
     pub guid: Option<String>,
@@ -245,9 +244,8 @@ pub struct ArticleSource {
 
 /// An archived article. `text` is the plain text the matcher and the index
 /// see; `content_html` is the feed's HTML as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Article {
-    #[ts(type = "number")]
     pub id: ArticleId,
     /// The URL as the feed gave it.
     pub url: Option<String>,
@@ -265,7 +263,6 @@ pub struct Article {
     pub authors: Vec<String>,
     /// SHA-256 (hex) of the normalised title and summary.
     pub content_hash: String,
-    #[ts(type = "number | null")]
     pub story_id: Option<StoryId>,
     /// Saved by the analyst (directly or through a saved alert).
     pub saved: bool,
@@ -273,7 +270,7 @@ pub struct Article {
 }
 
 /// A watchlist as the analyst creates it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewWatchlist {
     pub name: String,
     pub query: String,
@@ -281,7 +278,6 @@ pub struct NewWatchlist {
     /// Whether new alerts raise a desktop notification.
     pub notify: bool,
     /// Only these sources (empty: all).
-    #[ts(type = "Array<number>")]
     pub scope_sources: Vec<SourceId>,
     /// Only these languages (empty: all).
     pub scope_langs: Vec<String>,
@@ -289,30 +285,27 @@ pub struct NewWatchlist {
 }
 
 /// A partial edit of a watchlist; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WatchlistPatch {
     pub name: Option<String>,
     pub query: Option<String>,
     pub severity: Option<Severity>,
     pub notify: Option<bool>,
     pub enabled: Option<bool>,
-    #[ts(type = "Array<number> | null")]
     pub scope_sources: Option<Vec<SourceId>>,
     pub scope_langs: Option<Vec<String>>,
     pub color: Option<Option<String>>,
 }
 
 /// A stored watchlist.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Watchlist {
-    #[ts(type = "number")]
     pub id: WatchlistId,
     pub name: String,
     pub query: String,
     pub severity: Severity,
     pub notify: bool,
     pub enabled: bool,
-    #[ts(type = "Array<number>")]
     pub scope_sources: Vec<SourceId>,
     pub scope_langs: Vec<String>,
     pub color: Option<String>,
@@ -320,16 +313,32 @@ pub struct Watchlist {
     pub updated_at: Timestamp,
 }
 
+impl Watchlist {
+    /// Whether an article from `sources` in language `lang` is in the
+    /// watchlist's scope: the one definition, used by polling and backfill
+    /// alike. An empty scope takes everything; a scope language takes its
+    /// regional variants (`fa` takes `fa-AF` and `fa_AF`), by the same rule
+    /// as the query language's `lang:`.
+    pub fn in_scope(&self, sources: &[SourceId], lang: Option<&str>) -> bool {
+        let source_ok =
+            self.scope_sources.is_empty() || sources.iter().any(|s| self.scope_sources.contains(s));
+        let lang_ok = self.scope_langs.is_empty()
+            || self.scope_langs.iter().any(|code| {
+                let code = code.trim().to_ascii_lowercase().replace('_', "-");
+                crate::matcher::lang_matches(&code, lang)
+            });
+        source_ok && lang_ok
+    }
+}
+
 /// Which alerts to list. Empty fields do not filter; `limit` 0 means the
 /// store's default page size.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AlertFilter {
-    #[ts(type = "number | null")]
     pub watchlist: Option<WatchlistId>,
     pub state: Option<AlertState>,
     /// Exactly this severity.
     pub severity: Option<Severity>,
-    #[ts(type = "number | null")]
     pub source: Option<SourceId>,
     pub lang: Option<String>,
     /// Alert creation time bounds, inclusive.
@@ -341,21 +350,17 @@ pub struct AlertFilter {
 
 /// An alert joined with what the alert list shows about its article,
 /// watchlist and story.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AlertRow {
-    #[ts(type = "number")]
     pub id: AlertId,
-    #[ts(type = "number")]
     pub watchlist_id: WatchlistId,
     pub watchlist_name: String,
     pub severity: Severity,
     pub color: Option<String>,
-    #[ts(type = "number")]
     pub article_id: ArticleId,
     pub title: String,
     pub url: Option<String>,
     /// The first source the article came from.
-    #[ts(type = "number | null")]
     pub source_id: Option<SourceId>,
     pub source_name: Option<String>,
     pub lang: Option<String>,
@@ -366,7 +371,6 @@ pub struct AlertRow {
     pub note: Option<String>,
     pub tags: Vec<String>,
     pub spans: Vec<Span>,
-    #[ts(type = "number | null")]
     pub story_id: Option<StoryId>,
     /// How many distinct sources reported the alert's story (1 without one).
     pub story_sources: u32,
@@ -389,10 +393,9 @@ pub enum SearchOrder {
 
 /// A full-text search of the archive. `text` uses the search syntax: words,
 /// "phrases", prefix*, `A NEAR/5 B`, `OR`, `NOT`/`-`, `( … )`, `title:`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SearchQuery {
     pub text: String,
-    #[ts(type = "Array<number>")]
     pub sources: Vec<SourceId>,
     pub langs: Vec<String>,
     /// Bounds on the publication time (fetch time when unknown), inclusive.
@@ -406,9 +409,8 @@ pub struct SearchQuery {
 
 /// One search result. `title_html` and `snippet` are HTML: the matched words
 /// are wrapped in `<mark>…</mark>` and everything else is escaped.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SearchHit {
-    #[ts(type = "number")]
     pub article_id: ArticleId,
     pub title: String,
     pub title_html: String,
@@ -421,7 +423,7 @@ pub struct SearchHit {
 }
 
 /// A saved copy of an article's page (issue 8), kept as evidence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Snapshot {
     pub final_url: Option<String>,
     pub fetched_at: Timestamp,
@@ -434,17 +436,12 @@ pub struct Snapshot {
 }
 
 /// Counts for the status bar and `outpost` summaries.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stats {
-    #[ts(type = "number")]
     pub sources: u64,
-    #[ts(type = "number")]
     pub articles: u64,
-    #[ts(type = "number")]
     pub watchlists: u64,
-    #[ts(type = "number")]
     pub alerts: u64,
-    #[ts(type = "number")]
     pub unread: u64,
 }
 
@@ -470,5 +467,39 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", s.as_str()));
             assert_eq!(s.as_str().parse::<AlertState>().unwrap(), s);
         }
+    }
+
+    // Issue 12, item 4: watchlist scope was defined in three places with
+    // different language rules (`fa_AF` and ` FA ` fell out of a `fa` scope
+    // while polling but not in a `lang:fa` query).
+    #[test]
+    fn scope_takes_sources_and_regional_variants_of_languages() {
+        let t = DateTime::<Utc>::default();
+        let w = Watchlist {
+            id: 1,
+            name: "W".into(),
+            query: "x".into(),
+            severity: Severity::Low,
+            notify: false,
+            enabled: true,
+            scope_sources: vec![7, 9],
+            scope_langs: vec!["FA".into(), "ru".into()],
+            color: None,
+            created_at: t,
+            updated_at: t,
+        };
+        for lang in ["fa", "fa-AF", "fa_AF", " FA ", "ru"] {
+            assert!(w.in_scope(&[3, 9], Some(lang)), "{lang}");
+        }
+        for lang in [Some("far"), Some("en"), None] {
+            assert!(!w.in_scope(&[9], lang), "{lang:?}");
+        }
+        assert!(!w.in_scope(&[3], Some("fa")), "a source outside the scope");
+        let open = Watchlist {
+            scope_sources: vec![],
+            scope_langs: vec![],
+            ..w
+        };
+        assert!(open.in_scope(&[], None), "an empty scope takes everything");
     }
 }

@@ -15,6 +15,7 @@ use outpost_core::{
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::dates::{Bound, parse_optional};
 use crate::engine::{Engine, NewSourceRequest, PollProgress};
 use crate::error::{EngineError, Result};
 use crate::notify::NotificationStatus;
@@ -332,21 +333,6 @@ fn rfc3339(t: chrono::DateTime<chrono::Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-fn parse_time(s: &Option<String>, what: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
-    match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => chrono::DateTime::parse_from_rfc3339(s)
-            .map(|t| Some(t.with_timezone(&chrono::Utc)))
-            .or_else(|_| {
-                chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                    .map(|d| Some(d.and_hms_opt(0, 0, 0).expect("midnight").and_utc()))
-            })
-            .map_err(|_| {
-                EngineError::invalid(format!("{what} '{s}' is not a date like 2026-11-26"))
-            }),
-    }
-}
-
 pub const DEFAULT_COLOR: &str = "#64748b";
 
 pub fn app_info(engine: &Engine) -> Result<AppInfo> {
@@ -585,8 +571,8 @@ pub fn list_alerts(engine: &Engine, f: AlertFilterInput) -> Result<Vec<AlertView
         severity: f.severity,
         source: f.source_id,
         lang: f.lang.filter(|l| !l.is_empty()),
-        since: parse_time(&f.since, "since")?,
-        until: parse_time(&f.until, "until")?,
+        since: parse_optional(f.since.as_deref(), Bound::Since)?,
+        until: parse_optional(f.until.as_deref(), Bound::Until)?,
         limit: if f.limit == 0 { 200 } else { f.limit },
         offset: f.offset,
     };
@@ -685,8 +671,8 @@ pub fn search(engine: &Engine, req: SearchRequest) -> Result<Vec<SearchHitView>>
         text: req.text,
         sources: req.source_id.into_iter().collect(),
         langs: req.lang.into_iter().filter(|l| !l.is_empty()).collect(),
-        since: parse_time(&req.since, "since")?,
-        until: parse_time(&req.until, "until")?,
+        since: parse_optional(req.since.as_deref(), Bound::Since)?,
+        until: parse_optional(req.until.as_deref(), Bound::Until)?,
         limit: if req.limit == 0 { 50 } else { req.limit },
         offset: 0,
         order: req.order,

@@ -176,7 +176,7 @@ impl Engine {
 
     /// The archive, for the engine's use cases. Held briefly: one statement
     /// or one transaction.
-    pub fn store(&self) -> MutexGuard<'_, Store> {
+    pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
         self.store.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -362,12 +362,8 @@ impl Engine {
                 };
                 let sources = store.get_article(a.id)?.sources;
                 let source = sources.first().map(|s| s.name.as_str());
-                let in_scope = (w.scope_sources.is_empty()
-                    || sources
-                        .iter()
-                        .any(|s| w.scope_sources.contains(&s.source_id)))
-                    && lang_in_scope(&w, a.lang.as_deref());
-                if !in_scope {
+                let ids: Vec<SourceId> = sources.iter().map(|s| s.source_id).collect();
+                if !w.in_scope(&ids, a.lang.as_deref()) {
                     continue;
                 }
                 let doc = Document {
@@ -820,7 +816,7 @@ impl Engine {
                     compiled
                         .meta
                         .get(&h.watchlist)
-                        .is_some_and(|w| in_scope(w, &source, article.lang.as_deref()))
+                        .is_some_and(|w| w.in_scope(&[source.id], article.lang.as_deref()))
                 })
                 .collect();
             if hits.is_empty() {
@@ -1119,24 +1115,6 @@ struct Fresh {
     title: String,
     source_name: String,
     story_id: outpost_core::StoryId,
-}
-
-fn in_scope(w: &Watchlist, source: &Source, lang: Option<&str>) -> bool {
-    (w.scope_sources.is_empty() || w.scope_sources.contains(&source.id)) && lang_in_scope(w, lang)
-}
-
-/// `fa` in a watchlist's scope also takes `fa-AF` articles.
-fn lang_in_scope(w: &Watchlist, lang: Option<&str>) -> bool {
-    w.scope_langs.is_empty()
-        || lang.is_some_and(|l| {
-            let l = l.to_ascii_lowercase();
-            w.scope_langs.iter().any(|s| {
-                let s = s.to_ascii_lowercase();
-                l == s
-                    || l.strip_prefix(s.as_str())
-                        .is_some_and(|rest| rest.starts_with('-'))
-            })
-        })
 }
 
 /// The next poll time: the interval with ±10% jitter, so sources added

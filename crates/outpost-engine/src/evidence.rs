@@ -1,4 +1,4 @@
-//! Saved articles as evidence (DESIGN.md §9, issue 8).
+//! Saved articles as evidence (issue 8).
 //!
 //! Saving an article captures its page: the article's URL is fetched with
 //! the same polite fetcher the polls use (its size and time caps, the

@@ -1,5 +1,5 @@
 //! Export of saved articles and alert lists: CSV, JSON, Markdown and a
-//! self-contained HTML report (DESIGN.md §9, issue 8).
+//! self-contained HTML report (issue 8).
 //!
 //! One row per article. The alerts selected for an article are folded into
 //! its row: the watchlists they came from, the highest severity, the unique

@@ -5,6 +5,7 @@
 //! the ingest pipeline, the scheduler, alerting and export.
 
 pub mod api;
+pub mod dates;
 pub mod defaults;
 mod engine;
 pub mod error;
@@ -13,11 +14,14 @@ pub mod export;
 pub mod logging;
 pub mod notify;
 pub mod paths;
+pub mod retention;
 pub mod settings;
 pub mod transfer;
+mod usecases;
 
 pub use engine::{
     Clock, DEFAULT_INTERVAL_SECS, Engine, EngineEvent, EngineOptions, EventSink, NewSourceRequest,
     NoEvents, PollProgress, PollSummary, USER_AGENT, system_clock,
 };
 pub use error::{EngineError, Result};
+pub use retention::PruneReport;

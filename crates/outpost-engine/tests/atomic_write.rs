@@ -114,12 +114,10 @@ fn archive_with_saved_articles(db: &Path, n: usize) -> Arc<outpost_engine::Engin
             ..Default::default()
         })
         .collect();
-    let ingested = engine.store().ingest(source, &items, now).unwrap();
+    let archive = support::archive(&engine);
+    let ingested = archive.ingest(source, &items, now).unwrap();
     for i in &ingested {
-        engine
-            .store()
-            .set_article_saved(i.article_id, true, now)
-            .unwrap();
+        archive.set_article_saved(i.article_id, true, now).unwrap();
     }
     engine
 }
@@ -217,8 +215,8 @@ fn the_html_report_renders_an_article_without_a_link() {
         })
         .unwrap();
     let now = support::test_now();
-    let ingested = engine
-        .store()
+    let archive = support::archive(&engine);
+    let ingested = archive
         .ingest(
             source,
             &[
@@ -241,10 +239,7 @@ fn the_html_report_renders_an_article_without_a_link() {
         )
         .unwrap();
     for i in &ingested {
-        engine
-            .store()
-            .set_article_saved(i.article_id, true, now)
-            .unwrap();
+        archive.set_article_saved(i.article_id, true, now).unwrap();
     }
     let out = dir.path().join("report.html");
     let summary = export_to_file(

@@ -514,7 +514,7 @@ fn hostile_corpus_is_inert_bounded_and_isolated() {
     );
     assert_eq!(summary.sources as usize, served.len() + 1);
 
-    let store = engine.store();
+    let store = support::archive(&engine);
     let sources: HashMap<_, _> = store
         .list_sources()
         .unwrap()

@@ -111,8 +111,7 @@ fn poll_alerts_once_and_never_again() {
         "{sent:?}"
     );
 
-    let alerts = engine
-        .store()
+    let alerts = support::archive(&engine)
         .list_alerts(&AlertFilter {
             limit: 10,
             ..Default::default()
@@ -123,7 +122,11 @@ fn poll_alerts_once_and_never_again() {
     // Lists leave spans out (Hardening 2, item 9); the detail has them.
     assert!(border.spans.is_empty());
     assert_eq!(
-        engine.store().get_alert(border.id).unwrap().spans[0].text,
+        support::archive(&engine)
+            .get_alert(border.id)
+            .unwrap()
+            .spans[0]
+            .text,
         "Tajik-Afghan border",
         "the phrase is the span"
     );
@@ -153,7 +156,7 @@ fn poll_alerts_once_and_never_again() {
         (0, 1, 0),
         "{third:?}"
     );
-    assert_eq!(engine.store().count_alerts().unwrap(), 2);
+    assert_eq!(support::archive(&engine).count_alerts().unwrap(), 2);
 
     // After a restart the source is not due yet: nothing is refetched.
     drop(engine);
@@ -192,8 +195,7 @@ fn same_story_from_two_outlets_notifies_once() {
         "one story, one notification: {:?}",
         sink.sent.lock().unwrap()
     );
-    let alerts = engine
-        .store()
+    let alerts = support::archive(&engine)
         .list_alerts(&AlertFilter {
             limit: 10,
             ..Default::default()
@@ -244,7 +246,7 @@ fn a_broken_source_is_a_warning_not_a_failure_of_the_poll() {
     assert_eq!(s.sources, 3);
     assert_eq!(s.failed, 1, "only the unreachable source fails: {s:?}");
     assert!(s.errors[0].starts_with("Unreachable: "), "{:?}", s.errors);
-    let sources = engine.store().list_sources().unwrap();
+    let sources = support::archive(&engine).list_sources().unwrap();
     let unreachable = sources.iter().find(|x| x.name == "Unreachable").unwrap();
     assert_eq!(unreachable.health.consecutive_failures, 1);
     assert!(unreachable.health.last_error.is_some());
@@ -253,7 +255,7 @@ fn a_broken_source_is_a_warning_not_a_failure_of_the_poll() {
         "a failed source is retried later"
     );
     assert!(
-        engine.store().count_articles().unwrap() >= 1,
+        support::archive(&engine).count_articles().unwrap() >= 1,
         "the good source's article is stored"
     );
 }
@@ -273,8 +275,7 @@ fn no_notify_sends_nothing_and_marks_nothing_as_notified() {
     silent.add_watchlist(&bilingual_border()).unwrap();
     let quiet = rt.block_on(silent.poll(None)).unwrap();
     assert_eq!((quiet.alerts, quiet.notifications), (1, 0), "{quiet:?}");
-    let alerts = silent
-        .store()
+    let alerts = support::archive(&silent)
         .list_alerts(&AlertFilter {
             limit: 1,
             ..Default::default()
@@ -282,7 +283,7 @@ fn no_notify_sends_nothing_and_marks_nothing_as_notified() {
         .unwrap();
     let story = alerts[0].story_id.unwrap();
     assert_eq!(
-        silent.store().story_notified_max(story).unwrap(),
+        support::archive(&silent).story_notified_max(story).unwrap(),
         None,
         "nothing counts as notified"
     );
@@ -301,7 +302,7 @@ fn no_notify_sends_nothing_and_marks_nothing_as_notified() {
     let loud = rt.block_on(engine.poll(None)).unwrap();
     assert_eq!((loud.alerts, loud.notifications), (1, 1), "{loud:?}");
     assert_eq!(
-        engine.store().story_notified_max(story).unwrap(),
+        support::archive(&engine).story_notified_max(story).unwrap(),
         Some(Severity::High)
     );
 }

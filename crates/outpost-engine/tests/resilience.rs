@@ -90,8 +90,7 @@ fn one_hanging_server_does_not_hold_up_ninety_nine_others() {
     // Watch the archive from outside the poll: when have the 99 succeeded?
     let mut ninety_nine = None;
     while !poller.is_finished() {
-        let ok = engine
-            .store()
+        let ok = support::archive(&engine)
             .list_sources()
             .unwrap()
             .iter()
@@ -124,7 +123,7 @@ fn one_hanging_server_does_not_hold_up_ninety_nine_others() {
     // loaded machine), not by the server.
     assert!(total >= timeout, "the hanging fetch ended early: {total:?}");
     assert!(total < timeout * 3, "the poll took {total:?}");
-    let hung = engine.store().get_source(hang_id).unwrap();
+    let hung = support::archive(&engine).get_source(hang_id).unwrap();
     assert_eq!(
         hung.health.last_error.as_deref(),
         Some("no answer within 30 s; the server is slow or unreachable")
@@ -164,7 +163,7 @@ fn without_network_every_source_shows_its_own_error() {
     eprintln!("no network: {:?} {s:?}", started.elapsed());
     assert_eq!((s.sources, s.ok, s.failed), (3, 0, 3), "{s:?}");
     assert_eq!(s.errors.len(), 3);
-    for src in engine.store().list_sources().unwrap() {
+    for src in support::archive(&engine).list_sources().unwrap() {
         let err = src.health.last_error.clone().unwrap_or_default();
         assert!(
             err.starts_with("could not connect to") || err.starts_with("no answer within"),
@@ -180,7 +179,7 @@ fn without_network_every_source_shows_its_own_error() {
     // the same errors: starting never needs the network.
     drop(engine);
     let again = open(&dir.path().join("o.db"), Arc::new(Recorder::default()));
-    let sources = again.store().list_sources().unwrap();
+    let sources = support::archive(&again).list_sources().unwrap();
     assert!(sources.iter().all(|s| s.health.last_error.is_some()));
 }
 
@@ -238,7 +237,7 @@ fn seed_archive(db: &Path) -> u64 {
         .unwrap();
     let s = rt().block_on(engine.poll(None)).unwrap();
     assert_eq!((s.new_articles, s.alerts), (1, 1), "{s:?}");
-    engine.store().count_articles().unwrap()
+    support::archive(&engine).count_articles().unwrap()
 }
 
 #[test]

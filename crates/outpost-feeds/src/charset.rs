@@ -1,6 +1,6 @@
 //! Deciding the character set of a feed and decoding it to UTF-8.
 //!
-//! Precedence, as DESIGN.md §4 asks: a byte-order mark, then the HTTP
+//! Precedence: a byte-order mark, then the HTTP
 //! `Content-Type` charset, then the XML declaration, then detection (the XML
 //! spec's UTF-16/32 layout sniffing, then `chardetng`). A document that says
 //! nothing and is valid UTF-8 is UTF-8.

@@ -1,4 +1,4 @@
-//! Polite HTTP fetching of sources (DESIGN.md §4).
+//! Polite HTTP fetching of sources (ARCHITECTURE.md, `outpost-feeds`).
 //!
 //! One [`Fetcher`] is shared by every polling task: it is a cheap clone of
 //! an `Arc`, and it enforces the per-host and global concurrency limits
@@ -32,7 +32,7 @@ pub fn default_user_agent() -> String {
     )
 }
 
-/// How the fetcher behaves. `Default` gives the values DESIGN.md asks for.
+/// How the fetcher behaves. `Default` gives the polite values the app polls with.
 #[derive(Debug, Clone)]
 pub struct FetchConfig {
     pub user_agent: String,

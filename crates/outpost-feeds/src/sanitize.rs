@@ -1,6 +1,6 @@
 //! Feed HTML made safe for the reader pane, and plain text made from HTML.
 //!
-//! Feed HTML is untrusted (DESIGN.md §8, §10). `sanitize_html` keeps the
+//! Feed HTML is untrusted (SECURITY.md). `sanitize_html` keeps the
 //! structure a reader needs (paragraphs, lists, links, images, tables) and
 //! drops everything that runs code or loads resources on its own: scripts,
 //! event handlers, `javascript:` URLs, forms, iframes, SVG/MathML, `<meta>`,

@@ -1,4 +1,4 @@
-//! Articles: ingest with deduplication, reading, saving, retention.
+//! Articles: ingest with deduplication, reading, saving.
 
 use rusqlite::{OptionalExtension, Row, params};
 use sha2::{Digest, Sha256};
@@ -16,9 +16,6 @@ use crate::{
 pub const MIN_HASH_WORDS: usize = 6;
 /// The content hash only matches articles fetched this recently.
 pub const HASH_WINDOW_DAYS: i64 = 14;
-/// Articles are deleted in chunks of this many rows, one transaction each,
-/// so pruning a large archive never holds the write lock for long.
-const PRUNE_CHUNK: i64 = 2_000;
 
 /// An item as a source delivered it, after parsing and text extraction.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -421,52 +418,5 @@ impl Store {
                 .query_row("SELECT count(*) FROM articles", [], |r| r.get(0))?;
             Ok(n as u64)
         })
-    }
-
-    /// Deletes articles fetched more than `older_than_days` days before
-    /// `now` that are not saved, alerted or snapshotted, then stories and
-    /// fetch-log entries nothing refers to any more. Returns the number of
-    /// articles deleted.
-    pub fn prune(&self, now: Timestamp, older_than_days: u32) -> Result<u64> {
-        self.run(|| {
-            let cutoff = ms(now) - i64::from(older_than_days) * 86_400_000;
-            let mut total = 0u64;
-            loop {
-                let tx = self.conn.unchecked_transaction()?;
-                let n = tx.execute(
-                    "DELETE FROM articles WHERE id IN (
-                        SELECT a.id FROM articles a
-                        WHERE a.fetched_at < ?1 AND a.saved_at IS NULL
-                          AND NOT EXISTS (SELECT 1 FROM alerts l WHERE l.article_id = a.id)
-                          AND NOT EXISTS (SELECT 1 FROM snapshots s WHERE s.article_id = a.id)
-                        LIMIT ?2)",
-                    params![cutoff, PRUNE_CHUNK],
-                )?;
-                tx.commit()?;
-                total += n as u64;
-                if (n as i64) < PRUNE_CHUNK {
-                    break;
-                }
-            }
-            let tx = self.conn.unchecked_transaction()?;
-            tx.execute(
-                "DELETE FROM stories WHERE last_seen < ?1
-                 AND NOT EXISTS (SELECT 1 FROM articles WHERE story_id = stories.id)
-                 AND NOT EXISTS (SELECT 1 FROM alerts WHERE story_id = stories.id)",
-                [cutoff],
-            )?;
-            let log_cutoff = ms(now) - crate::sources::FETCH_LOG_DAYS * 86_400_000;
-            tx.execute("DELETE FROM fetch_log WHERE at < ?1", [log_cutoff])?;
-            tx.commit()?;
-            Ok(total)
-        })
-    }
-
-    /// The retention period: the setting, or the default.
-    pub fn retention_days(&self) -> Result<u32> {
-        Ok(self
-            .get_setting(crate::RETENTION_DAYS_KEY)?
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or(crate::DEFAULT_RETENTION_DAYS))
     }
 }

@@ -58,7 +58,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
                 limit,
                 ..AlertFilter::default()
             };
-            let alerts = engine.store().list_alerts(&filter)?;
+            let alerts = engine.alerts(&filter)?;
             if json {
                 print_json(&alerts)?;
             } else if alerts.is_empty() {
@@ -89,8 +89,8 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
             super::runtime()?.block_on(outpost_engine::api::set_alert_state(&engine, id, state))?;
             println!("alert {id} is now {state}");
             if state == AlertState::Saved {
-                let article = engine.store().get_alert(id)?.article_id;
-                match engine.store().get_snapshot(article)? {
+                let article = engine.alert(id)?.article_id;
+                match engine.snapshot(article)? {
                     Some(s) if s.error.is_none() => {
                         println!(
                             "captured {} (sha256 {})",
@@ -107,11 +107,11 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Note { id, text } => {
-            engine.store().set_alert_note(id, &text)?;
+            engine.set_alert_note(id, &text)?;
             println!("noted alert {id}");
         }
         Command::Tag { id, tag } => {
-            engine.store().add_alert_tag(id, &tag)?;
+            engine.add_alert_tag(id, &tag)?;
             println!("tagged alert {id} with '{}'", safe(&tag));
         }
     }

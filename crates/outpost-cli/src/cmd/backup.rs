@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::bail;
-use outpost_store::{Store, StoreError};
+use outpost_engine::EngineError;
+use outpost_store::StoreError;
 
 use super::Ctx;
 
@@ -27,16 +28,14 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
             ctx.db_path.display()
         );
     }
-    let store = Store::open(&ctx.db_path)?;
-    if args.force {
-        store.backup_to_overwriting(&args.file)?;
-    } else {
-        match store.backup_to(&args.file) {
-            Err(e @ StoreError::BackupExists { .. }) => bail!("{e} (--force replaces it)"),
-            other => other?,
+    let engine = ctx.quiet_engine()?;
+    match engine.backup(&args.file, args.force) {
+        Err(EngineError::Store(e @ StoreError::BackupExists { .. })) => {
+            bail!("{e} (--force replaces it)")
         }
+        other => other?,
     }
-    let stats = store.stats()?;
+    let stats = engine.stats()?;
     let size = std::fs::metadata(&args.file).map(|m| m.len()).unwrap_or(0);
     println!(
         "Backed up {} to {} ({} articles, {} alerts, {:.1} MB).",

@@ -23,7 +23,7 @@ pub struct Args {
     #[arg(long, value_name = "ID")]
     watchlist: Option<i64>,
     /// Only alerts raised on or after this day or instant (2026-11-26, or RFC 3339)
-    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = super::parse_since)]
     since: Option<chrono::DateTime<chrono::Utc>>,
     /// The file format [default: from the file name's extension]
     #[arg(long, value_enum)]
@@ -77,8 +77,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
     let engine = ctx.read_engine()?;
     if let Some(id) = args.watchlist {
         engine
-            .store()
-            .get_watchlist(id)
+            .watchlist(id)
             .with_context(|| format!("cannot export watchlist {id}"))?;
     }
     let filter = ExportFilter {

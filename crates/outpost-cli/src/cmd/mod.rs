@@ -17,6 +17,7 @@ pub mod export;
 pub mod matching;
 pub mod parse;
 pub mod poll;
+pub mod prune;
 pub mod query;
 pub mod search;
 pub mod sources;
@@ -78,11 +79,6 @@ impl Ctx {
             events: Arc::new(NoEvents),
             clock: outpost_engine::system_clock(),
         })?)
-    }
-
-    /// The archive opened read-only (see [`Ctx::read_engine`]).
-    pub fn read_store(&self) -> anyhow::Result<outpost_store::Store> {
-        Ok(outpost_store::Store::open_read_only(&self.db_path)?)
     }
 
     fn require_archive(&self) -> anyhow::Result<()> {
@@ -201,15 +197,10 @@ pub fn parse_interval(s: &str) -> Result<u32, String> {
     Ok(secs as u32)
 }
 
-/// `2026-11-26` or an RFC 3339 instant, as UTC.
-pub fn parse_date(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
-    chrono::DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&chrono::Utc))
-        .or_else(|_| {
-            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map(|d| d.and_hms_opt(0, 0, 0).expect("midnight").and_utc())
-        })
-        .map_err(|_| format!("'{s}' is not a date like 2026-11-26 or 2026-11-26T08:00:00Z"))
+/// A `--since` date for clap, read by the engine's one rule for dates.
+pub fn parse_since(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    outpost_engine::dates::parse_date(s, outpost_engine::dates::Bound::Since)
+        .map_err(|e| e.to_string())
 }
 
 /// A short local-free rendering of an instant for tables.

@@ -55,6 +55,8 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
         "polling {} until interrupted (Ctrl-C)",
         ctx.db_path.display()
     );
+    // Retention runs beside the scheduler: on start, then hourly.
+    rt.spawn(engine.clone().run_retention(std::future::pending()));
     rt.block_on(engine.run_scheduler(shutdown_signal()));
     progress.0.finish();
     eprintln!("stopped; everything fetched is stored");

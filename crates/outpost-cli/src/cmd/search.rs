@@ -4,8 +4,9 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use outpost_store::{SearchHit, SearchOrder, SearchQuery, Store, Timestamp};
+use outpost_engine::Engine;
+use outpost_engine::dates::{Bound, parse_date};
+use outpost_store::{SearchHit, SearchOrder, SearchQuery};
 
 use super::{Ctx, safe};
 
@@ -52,15 +53,15 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
     let since = args
         .since
         .as_deref()
-        .map(|s| parse_date(s, false).context("--since"))
+        .map(|s| parse_date(s, Bound::Since).context("--since"))
         .transpose()?;
     let until = args
         .until
         .as_deref()
-        .map(|s| parse_date(s, true).context("--until"))
+        .map(|s| parse_date(s, Bound::Until).context("--until"))
         .transpose()?;
-    let store = ctx.read_store()?;
-    let sources = resolve_sources(&store, &args.sources)?;
+    let engine = ctx.read_engine()?;
+    let sources = resolve_sources(&engine, &args.sources)?;
     let query = SearchQuery {
         text: args.query.join(" "),
         sources,
@@ -75,7 +76,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
             SearchOrder::Ranked
         },
     };
-    let hits = store.search(&query)?;
+    let hits = engine.search(&query)?;
 
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -95,29 +96,12 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A date alone means the start of that day (or its end, for `--until`),
-/// in UTC.
-fn parse_date(s: &str, end_of_day: bool) -> anyhow::Result<Timestamp> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Ok(t.with_timezone(&Utc));
-    }
-    let day = NaiveDate::parse_from_str(s, "%Y-%m-%d").with_context(|| {
-        format!("'{s}' is not a date; write it as YYYY-MM-DD (2026-11-01) or RFC 3339 (2026-11-01T08:00:00Z)")
-    })?;
-    let time = if end_of_day {
-        NaiveTime::from_hms_milli_opt(23, 59, 59, 999).expect("a valid time")
-    } else {
-        NaiveTime::MIN
-    };
-    Ok(day.and_time(time).and_utc())
-}
-
 /// Sources may be named by id or by name (case-insensitive).
-fn resolve_sources(store: &Store, given: &[String]) -> anyhow::Result<Vec<i64>> {
+fn resolve_sources(engine: &Engine, given: &[String]) -> anyhow::Result<Vec<i64>> {
     if given.is_empty() {
         return Ok(Vec::new());
     }
-    let all = store.list_sources()?;
+    let all = engine.sources()?;
     given
         .iter()
         .map(|g| {

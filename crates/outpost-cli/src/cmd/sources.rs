@@ -92,7 +92,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
             );
         }
         Command::List { json } => {
-            let sources = engine.store().list_sources()?;
+            let sources = engine.sources()?;
             if json {
                 print_json(&sources)?;
             } else if sources.is_empty() {
@@ -157,17 +157,15 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Remove { id } => {
-            let removed = engine.store().remove_source(id, engine.now())?;
+            let removed = engine.remove_source(id)?;
             println!("removed source {id} ({removed} articles no longer needed were deleted)");
         }
         Command::Enable { id } => {
-            engine.store().set_source_enabled(id, true, None)?;
+            engine.set_source_enabled(id, true, None)?;
             println!("source {id} enabled");
         }
         Command::Disable { id } => {
-            engine
-                .store()
-                .set_source_enabled(id, false, Some("disabled by the analyst"))?;
+            engine.set_source_enabled(id, false, Some("disabled by the analyst"))?;
             println!("source {id} disabled");
         }
         Command::Defaults => {

@@ -148,3 +148,10 @@ pub fn open(db: &std::path::Path, sink: Arc<dyn NotificationSink>) -> Arc<Engine
     })
     .expect("open engine")
 }
+
+/// A second connection to the engine's archive, for what a test seeds or
+/// inspects below the engine's use cases; the shells never do this, they
+/// only call the engine.
+pub fn archive(engine: &Engine) -> outpost_store::Store {
+    outpost_store::Store::open(engine.db_path()).expect("open the archive")
+}

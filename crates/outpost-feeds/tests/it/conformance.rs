@@ -1,10 +1,10 @@
 //! feedparser's own test feeds, read through `outpost_feeds::parse` and
 //! checked against feedparser's expectations
-//! (`shared/conformance/feedparser/expectations.json`; see its README).
+//! (`expectations.json` in the conformance folder; see its README).
 //!
 //! The files are never copied into this repository. The folder is found at
-//! `$OUTPOST_CONFORMANCE_DIR` or `../../../shared/conformance/feedparser`
-//! from this crate; when it is absent the test says so and passes.
+//! `$OUTPOST_CONFORMANCE_DIR`, else in the conformance folder beside the
+//! repository; when it is absent the test says so and passes.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
