@@ -7,19 +7,121 @@
 //! `<style>` and `style` attributes. `<img src>` is kept so the UI can decide
 //! whether remote images load (they are off by default).
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashSet;
 
 use ammonia::UrlRelative;
 use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{
-    BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
 use url::Url;
 
+/// The deepest element nesting any HTML is handed to a tree builder with
+/// (ammonia's or the page reader's). Real articles stay far below it; past
+/// it, tree building and the recursive walks over the tree grow quadratic or
+/// overflow the stack (SECURITY.md, "A malicious feed").
+pub const MAX_HTML_DEPTH: usize = 256;
+
 /// Sanitises feed HTML with ammonia, resolving relative links and image
-/// sources against `base` when given.
+/// sources against `base` when given. Markup nested deeper than
+/// [`MAX_HTML_DEPTH`] is flattened first (see [`bound_html`]).
 pub fn sanitize_html(html: &str, base: Option<&Url>) -> String {
+    sanitize_html_reporting(html, base).0
+}
+
+/// [`sanitize_html`], also saying whether markup had to be flattened.
+pub fn sanitize_html_reporting(html: &str, base: Option<&Url>) -> (String, bool) {
+    let bounded = bound_html(html, MAX_HTML_DEPTH);
+    (clean(&bounded.html, base), bounded.flattened)
+}
+
+/// HTML with its element nesting bounded, from [`bound_html`].
+#[derive(Debug)]
+pub struct BoundedHtml<'a> {
+    /// The input itself when nothing had to change, else a re-serialisation
+    /// of its tokens without the tags past the depth limit.
+    pub html: Cow<'a, str>,
+    /// True when some tags were dropped (their text is kept).
+    pub flattened: bool,
+    /// The number of start tags seen.
+    pub elements: usize,
+}
+
+/// Bounds the element nesting of `html` to `max_depth` in one linear pass
+/// over its tokens (html5ever's tokenizer, no tree): start and end tags
+/// deeper than that are dropped and their text kept, so the content reads
+/// the same but flat. Comments are dropped. Depth is counted as a browser
+/// would, closely enough: void elements do not nest, and an unclosed `<p>`,
+/// `<li>`, `<option>` or table cell is closed by its next sibling.
+pub fn bound_html(html: &str, max_depth: usize) -> BoundedHtml<'_> {
+    // Fewer tags than the limit cannot nest past it.
+    if html.bytes().filter(|b| *b == b'<').count() <= max_depth {
+        return BoundedHtml {
+            html: Cow::Borrowed(html),
+            flattened: false,
+            elements: html.matches('<').count(),
+        };
+    }
+    let sink = BoundSink {
+        max_depth,
+        state: RefCell::new(BoundState {
+            out: String::with_capacity(html.len()),
+            ..BoundState::default()
+        }),
+    };
+    let tok = Tokenizer::new(sink, TokenizerOpts::default());
+    let input = BufferQueue::default();
+    input.push_back(html.into());
+    let _ = tok.feed(&input);
+    tok.end();
+    let state = tok.sink.state.into_inner();
+    BoundedHtml {
+        html: if state.flattened {
+            Cow::Owned(state.out)
+        } else {
+            Cow::Borrowed(html)
+        },
+        flattened: state.flattened,
+        elements: state.elements,
+    }
+}
+
+/// Removes control characters from text read from a feed, in every format:
+/// C0 controls and DEL go (they can clear a terminal, forge lines, or set
+/// its title when a title is printed), except tab and line feed; a carriage
+/// return becomes a line feed; C1 controls are windows-1252 punctuation
+/// (curly quotes, dashes) that went through a Latin-1 decoder, so they are
+/// mapped back as browsers and feedparser do, and dropped when 1252 has no
+/// character for them.
+pub fn strip_controls(s: &str) -> Cow<'_, str> {
+    let bad = |c: char| c.is_control() && !matches!(c, '\t' | '\n');
+    if !s.contains(bad) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() != Some(&'\n') {
+                    out.push('\n');
+                }
+            }
+            '\u{80}'..='\u{9f}' => {
+                let byte = [c as u32 as u8];
+                let (decoded, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&byte);
+                out.extend(decoded.chars().filter(|d| !d.is_control()));
+            }
+            c if bad(c) => {}
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn clean(html: &str, base: Option<&Url>) -> String {
     thread_local! {
         static BUILDER: RefCell<ammonia::Builder<'static>> = RefCell::new(reader_pane_policy());
     }
@@ -68,6 +170,186 @@ pub(crate) fn prefix(s: &str, max: usize) -> &str {
         end -= 1;
     }
     &s[..end]
+}
+
+#[derive(Default)]
+struct BoundState {
+    out: String,
+    /// Open elements, each with whether its start tag was written.
+    open: Vec<(html5ever::LocalName, bool)>,
+    /// Inside raw text (`<script>`, `<style>` …): whether to write it.
+    raw: Option<bool>,
+    flattened: bool,
+    elements: usize,
+}
+
+struct BoundSink {
+    max_depth: usize,
+    state: RefCell<BoundState>,
+}
+
+/// Elements that never have content or an end tag.
+fn is_void(name: &str) -> bool {
+    matches!(
+        name,
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "keygen"
+            | "link"
+            | "meta"
+            | "param"
+            | "source"
+            | "track"
+            | "wbr"
+    )
+}
+
+/// Whether an open `open` element is closed by the start of a `next` one
+/// (the commonest of HTML's implied end tags).
+fn closes_sibling(open: &str, next: &str) -> bool {
+    match open {
+        "p" | "option" | "tr" => open == next,
+        "li" => next == "li",
+        "dt" | "dd" => matches!(next, "dt" | "dd"),
+        "td" | "th" => matches!(next, "td" | "th" | "tr"),
+        _ => false,
+    }
+}
+
+/// How far down the open elements an end tag looks for its start tag;
+/// an end tag that matches nothing near the top is dropped, which keeps the
+/// pass linear on hostile input (thousands of stray end tags).
+const END_TAG_REACH: usize = 16;
+
+impl BoundState {
+    fn write_tag(&mut self, tag: &Tag) {
+        self.out.push('<');
+        if tag.kind == TagKind::EndTag {
+            self.out.push('/');
+        }
+        self.out.push_str(&tag.name);
+        if tag.kind == TagKind::StartTag {
+            for a in &tag.attrs {
+                self.out.push(' ');
+                if let Some(p) = &a.name.prefix {
+                    self.out.push_str(p);
+                    self.out.push(':');
+                }
+                self.out.push_str(&a.name.local);
+                self.out.push_str("=\"");
+                for c in a.value.chars() {
+                    match c {
+                        '&' => self.out.push_str("&amp;"),
+                        '"' => self.out.push_str("&quot;"),
+                        c => self.out.push(c),
+                    }
+                }
+                self.out.push('"');
+            }
+            if tag.self_closing {
+                self.out.push_str(" /");
+            }
+        }
+        self.out.push('>');
+    }
+
+    fn write_text(&mut self, text: &str) {
+        if self.raw == Some(true) {
+            self.out.push_str(text);
+            return;
+        }
+        if self.raw == Some(false) {
+            return;
+        }
+        for c in text.chars() {
+            match c {
+                '&' => self.out.push_str("&amp;"),
+                '<' => self.out.push_str("&lt;"),
+                '>' => self.out.push_str("&gt;"),
+                c => self.out.push(c),
+            }
+        }
+    }
+}
+
+impl TokenSink for BoundSink {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        let mut st = self.state.borrow_mut();
+        match token {
+            Token::CharacterTokens(t) => st.write_text(&t),
+            Token::NullCharacterToken => st.write_text("\u{FFFD}"),
+            Token::DoctypeToken(d) => {
+                let name = d.name.as_deref().unwrap_or("html").to_string();
+                st.out.push_str("<!DOCTYPE ");
+                st.write_text(&name);
+                st.out.push('>');
+            }
+            Token::TagToken(tag) if tag.kind == TagKind::StartTag => {
+                st.elements += 1;
+                let name: &str = &tag.name;
+                if let Some((open, _)) = st.open.last()
+                    && closes_sibling(open, name)
+                {
+                    st.open.pop();
+                }
+                let keep = st.open.len() < self.max_depth;
+                if !keep {
+                    st.flattened = true;
+                }
+                let raw = match name {
+                    "script" => Some(RawKind::ScriptData),
+                    "style" | "xmp" | "iframe" | "noembed" | "noframes" => Some(RawKind::Rawtext),
+                    "textarea" | "title" => Some(RawKind::Rcdata),
+                    _ => None,
+                };
+                if keep {
+                    st.write_tag(&tag);
+                }
+                if !is_void(name) && !tag.self_closing {
+                    st.open.push((tag.name.clone(), keep));
+                }
+                if let Some(kind) = raw {
+                    // Raw text is copied as it came only when its element
+                    // is kept; RCDATA was decoded, so it is escaped again.
+                    st.raw = match kind {
+                        RawKind::Rcdata => None,
+                        _ => Some(keep),
+                    };
+                    return TokenSinkResult::RawData(kind);
+                }
+            }
+            Token::TagToken(tag) => {
+                st.raw = None;
+                let reach = st.open.len().saturating_sub(END_TAG_REACH);
+                let found = st.open[reach..]
+                    .iter()
+                    .rposition(|(n, _)| *n == tag.name)
+                    .map(|i| i + reach);
+                match found {
+                    Some(i) => {
+                        let written = st.open[i].1;
+                        st.open.truncate(i);
+                        if written {
+                            st.write_tag(&tag);
+                        }
+                    }
+                    // A stray end tag: harmless to pass on when shallow.
+                    None if st.open.len() < self.max_depth => st.write_tag(&tag),
+                    None => st.flattened = true,
+                }
+            }
+            _ => {}
+        }
+        TokenSinkResult::Continue
+    }
 }
 
 fn collapse(s: &str) -> String {
