@@ -21,7 +21,7 @@
 
 use outpost_core::{AlertId, AlertState, Article, ArticleId, Snapshot};
 use outpost_feeds::fetch::{FetchConfig, FetchOutcome, FetchRequest, Fetcher};
-use outpost_feeds::sanitize::{html_to_text, sanitize_html};
+use outpost_feeds::sanitize::{MAX_HTML_DEPTH, bound_html, html_to_text, sanitize_html};
 use sha2::{Digest, Sha256};
 use url::Url;
 
@@ -81,11 +81,23 @@ pub async fn capture_with(
     let article = engine.store().get_article(article_id)?;
     let snapshot = match fetch_page(fetcher, &article).await {
         Ok(page) => {
-            let extracted = tokio::task::spawn_blocking(move || extract(page)).await;
+            let url = page.final_url.clone();
+            let extracted = tokio::time::timeout(
+                EXTRACT_TIME,
+                tokio::task::spawn_blocking(move || extract(page)),
+            )
+            .await;
             match extracted {
-                Ok(Ok(s)) => s,
-                Ok(Err(msg)) => from_feed(&article, msg),
-                Err(join) => from_feed(&article, format!("the page could not be read: {join}")),
+                Ok(Ok(Ok(s))) => s,
+                Ok(Ok(Err(msg))) => from_feed(&article, msg),
+                Ok(Err(join)) => from_feed(&article, format!("the page could not be read: {join}")),
+                Err(_) => from_feed(
+                    &article,
+                    format!(
+                        "reading {url} took longer than {} s; it is not an article page",
+                        EXTRACT_TIME.as_secs()
+                    ),
+                ),
             }
         }
         Err(msg) => from_feed(&article, msg),
@@ -129,6 +141,14 @@ struct Page {
 /// not articles, and parsing them would only burn time.
 const MAX_ELEMENTS: usize = 100_000;
 
+/// The longest the readable-text extraction may take before the capture
+/// gives up and keeps the feed text. The depth and element bounds keep real
+/// work far below it; this only stops a page that defeats them.
+const EXTRACT_TIME: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// How much of a body is looked at to tell a binary file from a page.
+const SNIFF_BYTES: usize = 8192;
+
 async fn fetch_page(fetcher: &Fetcher, article: &Article) -> std::result::Result<Page, String> {
     let raw = article
         .url
@@ -156,6 +176,11 @@ async fn fetch_page(fetcher: &Fetcher, article: &Article) -> std::result::Result
             {
                 return Err(format!("{final_url} is not a web page (it is {m})"));
             }
+            if looks_binary(&body) {
+                return Err(format!(
+                    "{final_url} is not a web page (its content is binary, not text)"
+                ));
+            }
             let html =
                 outpost_feeds::charset::decode(&body, content_type.as_deref(), Some(&final_url))
                     .text;
@@ -180,8 +205,18 @@ fn extract(page: Page) -> std::result::Result<Snapshot, String> {
     };
     let fetched_at = Engine::now();
     let no_text = || format!("{} has no readable article text", page.final_url);
+    // Readability walks the tree recursively: nesting is bounded first, in
+    // one linear pass, so a page of 40,000 nested elements is read flat
+    // instead of overflowing the stack (Hardening 2, item 2).
+    let bounded = bound_html(&page.html, MAX_HTML_DEPTH);
+    if bounded.elements > MAX_ELEMENTS {
+        return Err(format!(
+            "{} has more than {MAX_ELEMENTS} elements; it is not an article page",
+            page.final_url
+        ));
+    }
     let mut readability = dom_smoothie::Readability::new(
-        page.html.as_str(),
+        bounded.html.as_ref(),
         Some(page.final_url.as_str()),
         Some(cfg),
     )
@@ -203,6 +238,25 @@ fn extract(page: Page) -> std::result::Result<Snapshot, String> {
         text: Some(text),
         error: None,
     })
+}
+
+/// Whether a body is a binary file rather than text in any charset: a NUL
+/// byte (outside UTF-16, which announces itself with a byte-order mark), or
+/// more than one byte in ten that is a control character no text uses. A
+/// binary served without a Content-Type is not evidence of an article.
+fn looks_binary(body: &[u8]) -> bool {
+    if body.starts_with(&[0xFF, 0xFE]) || body.starts_with(&[0xFE, 0xFF]) {
+        return false;
+    }
+    let head = &body[..body.len().min(SNIFF_BYTES)];
+    if head.contains(&0) {
+        return true;
+    }
+    let odd = head
+        .iter()
+        .filter(|b| matches!(b, 0x01..=0x08 | 0x0E..=0x1A | 0x1C..=0x1F | 0x7F))
+        .count();
+    odd * 10 > head.len()
 }
 
 /// The snapshot of a page that could not be captured: the feed's content.

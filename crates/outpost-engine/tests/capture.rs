@@ -1,0 +1,159 @@
+//! Evidence capture against hostile pages, served by a real HTTP server on
+//! 127.0.0.1: the capture always completes, keeps the feed text, and says
+//! why the page was not kept.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::Utc;
+use outpost_core::{NewSource, SourceKind};
+use outpost_engine::evidence;
+use outpost_engine::{Engine, EngineOptions};
+use outpost_store::NewArticle;
+
+fn open_engine(dir: &Path) -> Arc<Engine> {
+    Engine::open(EngineOptions {
+        db_path: dir.join("outpost.db"),
+        seed: false,
+        sink: Arc::new(outpost_engine::notify::Silent),
+        events: Arc::new(outpost_engine::NoEvents),
+    })
+    .expect("the archive opens")
+}
+
+/// Serves each `(path, content type, body)`; a `None` content type sends
+/// no Content-Type header at all.
+fn serve(pages: Vec<(&'static str, Option<&'static str>, Vec<u8>)>) -> String {
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let port = server.server_addr().to_ip().unwrap().port();
+    std::thread::spawn(move || {
+        for req in server.incoming_requests() {
+            let found = pages.iter().find(|(p, _, _)| *p == req.url());
+            let response = match found {
+                Some((_, ct, body)) => {
+                    let mut r = tiny_http::Response::from_data(body.clone());
+                    if let Some(ct) = ct {
+                        r = r.with_header(
+                            format!("Content-Type: {ct}")
+                                .parse::<tiny_http::Header>()
+                                .unwrap(),
+                        );
+                    }
+                    r
+                }
+                None => tiny_http::Response::from_data(b"not here".to_vec()).with_status_code(404),
+            };
+            let _ = req.respond(response);
+        }
+    });
+    format!("http://127.0.0.1:{port}")
+}
+
+fn add_article(engine: &Engine, url: &str, text: &str) -> i64 {
+    let store = engine.store();
+    let now = Utc::now();
+    let source = store
+        .add_source(
+            &NewSource {
+                kind: SourceKind::Feed,
+                url: format!("{url}.feed"),
+                name: "Local".into(),
+                interval_secs: 900,
+                lang: None,
+                country: None,
+                folder: None,
+                tags: vec![],
+            },
+            now,
+        )
+        .unwrap();
+    let new = NewArticle {
+        guid: Some(url.to_string()),
+        url: Some(url.to_string()),
+        title: "Story".into(),
+        content_html: format!("<p>{text}</p>"),
+        text: text.to_string(),
+        ..NewArticle::default()
+    };
+    store.ingest(source, &[new], now).unwrap()[0].article_id
+}
+
+// Hardening 2, item 2: a page of 40,000 nested <div>s burnt 40 s in the
+// page reader and then overflowed its stack, aborting the process; every
+// retry of the save crashed again. Nesting is now bounded before the
+// reader runs, so the save completes and the process lives on.
+#[tokio::test]
+async fn a_page_of_forty_thousand_nested_divs_is_saved_without_a_crash() {
+    let n = 40_000;
+    let deep = format!(
+        "<html><head><title>Deep</title></head><body>{}<p>Hidden at the bottom of the well.</p>{}</body></html>",
+        "<div>".repeat(n),
+        "</div>".repeat(n)
+    );
+    let base = serve(vec![("/deep", Some("text/html"), deep.into_bytes())]);
+    let dir = tempfile::tempdir().unwrap();
+    let engine = open_engine(dir.path());
+    let id = add_article(&engine, &format!("{base}/deep"), "Feed teaser.");
+    let snap = evidence::save_article(&engine, id).await.unwrap();
+    // Either the flattened page is read, or the reason it was not is kept
+    // beside the feed text; never a crash, never nothing.
+    match &snap.error {
+        None => assert!(
+            snap.text
+                .as_deref()
+                .unwrap()
+                .contains("Hidden at the bottom"),
+            "{snap:?}"
+        ),
+        Some(e) => {
+            assert!(e.contains("/deep"), "{e}");
+            assert_eq!(snap.text.as_deref(), Some("Feed teaser."));
+        }
+    }
+    assert_eq!(
+        engine.store().get_snapshot(id).unwrap().as_ref(),
+        Some(&snap),
+        "stored"
+    );
+    // The process is still here and can save again.
+    let again = evidence::capture(&engine, id).await.unwrap();
+    assert_eq!(again.text, snap.text);
+}
+
+// Hardening 2, item 2: a page with more elements than an article ever has is
+// refused with a sentence, and the feed text is kept.
+#[tokio::test]
+async fn a_page_of_too_many_elements_keeps_the_feed_text_and_says_why() {
+    let flat = format!(
+        "<html><body>{}</body></html>",
+        "<span>x</span>".repeat(150_000)
+    );
+    let base = serve(vec![("/huge", Some("text/html"), flat.into_bytes())]);
+    let dir = tempfile::tempdir().unwrap();
+    let engine = open_engine(dir.path());
+    let id = add_article(&engine, &format!("{base}/huge"), "Feed teaser.");
+    let snap = evidence::save_article(&engine, id).await.unwrap();
+    let error = snap.error.as_deref().expect("the refusal is recorded");
+    assert!(error.contains("more than 100000 elements"), "{error}");
+    assert_eq!(snap.text.as_deref(), Some("Feed teaser."));
+}
+
+// Hardening 2, smaller ones: a binary served without a Content-Type was
+// captured as "readable text" evidence.
+#[tokio::test]
+async fn an_unlabelled_binary_is_not_captured_as_a_page() {
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend((0..4000u32).map(|i| (i * 7 % 251) as u8));
+    let mut junk: Vec<u8> = (0..4000u32).map(|i| (i % 31 + 1) as u8).collect();
+    junk.extend(b"<p>some words</p>");
+    let base = serve(vec![("/image", None, png), ("/junk", None, junk)]);
+    let dir = tempfile::tempdir().unwrap();
+    let engine = open_engine(dir.path());
+    for path in ["/image", "/junk"] {
+        let id = add_article(&engine, &format!("{base}{path}"), "Feed teaser.");
+        let snap = evidence::save_article(&engine, id).await.unwrap();
+        let error = snap.error.as_deref().expect("refused");
+        assert!(error.contains("is not a web page"), "{path}: {error}");
+        assert_eq!(snap.text.as_deref(), Some("Feed teaser."));
+    }
+}
