@@ -351,7 +351,8 @@ pub fn source_view(s: outpost_core::Source) -> SourceView {
     SourceView {
         id: s.id,
         kind: s.kind,
-        url: s.url,
+        // Credentials in an address are for fetching only, never shown.
+        url: outpost_feeds::address::redact_url(&s.url).into_owned(),
         name: s.name,
         enabled: s.enabled,
         disabled_reason: s.disabled_reason,

@@ -319,6 +319,7 @@ impl Engine {
                 "'{url}' is not an http(s) address"
             )));
         }
+        check_folder(input.folder.as_deref())?;
         let fetcher = self.fetcher();
         let resolved = outpost_feeds::discover::resolve_source_url(&fetcher, &url)
             .await
@@ -347,6 +348,7 @@ impl Engine {
     /// Adds a source exactly as given, without fetching it first (OPML
     /// import, the default pack, scripts).
     pub fn add_source_unchecked(&self, new: &NewSource) -> Result<SourceId> {
+        check_folder(new.folder.as_deref())?;
         let id = self.store().add_source(new, Self::now())?;
         self.events.emit(EngineEvent::SourcesChanged);
         Ok(id)
@@ -1080,6 +1082,16 @@ fn seed(store: &Store) -> Result<()> {
 
 /// Adds the regional source pack; sources already present are left alone.
 /// Returns how many were added.
+/// A folder deeper than `outpost_feeds::opml::MAX_FOLDER_DEPTH` is refused
+/// before anything is stored: no OPML could carry it (Hardening 2, item 4).
+fn check_folder(folder: Option<&str>) -> Result<()> {
+    match folder {
+        Some(f) => outpost_feeds::opml::check_folder(f)
+            .map_err(|e| EngineError::invalid(format!("{e}, then add the source again"))),
+        None => Ok(()),
+    }
+}
+
 fn add_default_sources(store: &Store) -> Result<u32> {
     let now = Utc::now();
     let mut added = 0;

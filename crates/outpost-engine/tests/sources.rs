@@ -1,0 +1,135 @@
+//! Sources in and out (OPML), what their lists show, and how a feed's move
+//! is handled, against real archive files (and a real HTTP server on
+//! 127.0.0.1 where a fetch is involved).
+
+use std::path::Path;
+use std::sync::Arc;
+
+use outpost_core::{NewSource, SourceKind};
+use outpost_engine::{Engine, EngineOptions, api, transfer};
+
+fn open_engine(dir: &Path) -> Arc<Engine> {
+    Engine::open(EngineOptions {
+        db_path: dir.join("outpost.db"),
+        seed: false,
+        sink: Arc::new(outpost_engine::notify::Silent),
+        events: Arc::new(outpost_engine::NoEvents),
+    })
+    .expect("the archive opens")
+}
+
+fn source(url: &str, name: &str) -> NewSource {
+    NewSource {
+        kind: SourceKind::Feed,
+        url: url.into(),
+        name: name.into(),
+        interval_secs: 900,
+        lang: None,
+        country: None,
+        folder: None,
+        tags: vec![],
+    }
+}
+
+// Hardening 2, smaller ones: the OPML round trip lost interval, language and
+// tags, re-enabled disabled sources and split a folder named `A/B`; import
+// did not normalise addresses; credentials in an address appeared in
+// `sources list --json` and in the OPML export.
+#[test]
+fn opml_round_trip_keeps_every_setting_and_hides_credentials() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = open_engine(dir.path());
+    let a = engine
+        .add_source_unchecked(&NewSource {
+            interval_secs: 3600,
+            lang: Some("tg".into()),
+            folder: Some("A/B".into()),
+            tags: vec!["border".into(), "gbao".into()],
+            ..source("https://example.tj/a.xml", "A")
+        })
+        .unwrap();
+    engine
+        .store()
+        .set_source_enabled(a, false, Some("too noisy"))
+        .unwrap();
+    engine
+        .add_source_unchecked(&source(
+            "https://reader:s3cret@private.example/feed",
+            "Private",
+        ))
+        .unwrap();
+
+    let listed = api::list_sources(&engine).unwrap();
+    let private = listed.iter().find(|s| s.name == "Private").unwrap();
+    assert_eq!(private.url, "https://***:***@private.example/feed");
+    assert!(!serde_json::to_string(&listed).unwrap().contains("s3cret"));
+    // The stored address keeps the credentials for fetching.
+    assert!(
+        engine
+            .store()
+            .list_sources()
+            .unwrap()
+            .iter()
+            .any(|s| s.url.contains("s3cret"))
+    );
+
+    let opml = transfer::export_opml(&engine).unwrap();
+    assert!(!opml.contains("s3cret"), "{opml}");
+    assert!(!opml.contains("reader"), "{opml}");
+    let file = dir.path().join("sources.opml");
+    std::fs::write(&file, &opml).unwrap();
+
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = open_engine(other_dir.path());
+    // Already present, written another way: found as the same source.
+    other
+        .add_source_unchecked(&source("https://example.tj/a.xml", "A"))
+        .unwrap();
+    std::fs::write(
+        other_dir.path().join("loud.opml"),
+        r#"<opml version="2.0"><body><outline text="A" xmlUrl="HTTPS://EXAMPLE.TJ:443/a.xml"/></body></opml>"#,
+    )
+    .unwrap();
+    let summary =
+        transfer::import_opml(&other, &other_dir.path().join("loud.opml"), |_, _| {}).unwrap();
+    assert_eq!((summary.added, summary.skipped), (0, 1), "{summary:?}");
+
+    let fresh_dir = tempfile::tempdir().unwrap();
+    let fresh = open_engine(fresh_dir.path());
+    let summary = transfer::import_opml(&fresh, &file, |_, _| {}).unwrap();
+    assert_eq!(summary.added, 2, "{summary:?}");
+    let back = fresh.store().list_sources().unwrap();
+    let a = back.iter().find(|s| s.name == "A").unwrap();
+    assert_eq!(a.interval_secs, 3600);
+    assert_eq!(a.lang.as_deref(), Some("tg"));
+    assert_eq!(a.folder.as_deref(), Some("A/B"));
+    assert_eq!(a.tags, vec!["border", "gbao"]);
+    assert!(!a.enabled, "a disabled source stays disabled");
+}
+
+// Hardening 2, item 4: `sources add --folder` with 30,000 levels wrote an
+// OPML file that import could not read. Such a folder is refused up front.
+#[test]
+fn a_folder_too_deep_is_refused_with_a_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = open_engine(dir.path());
+    let deep = vec!["x"; 30_000].join("/");
+    let err = engine
+        .add_source_unchecked(&NewSource {
+            folder: Some(deep),
+            ..source("https://example.tj/a.xml", "A")
+        })
+        .unwrap_err();
+    assert!(err.to_string().contains("use at most 32"), "{err}");
+    assert!(engine.store().list_sources().unwrap().is_empty());
+
+    let nested = format!(
+        "<opml version=\"2.0\"><body>{}<outline text=\"f\" xmlUrl=\"https://e.tj/f\"/>{}</body></opml>",
+        "<outline text=\"x\">".repeat(10_000),
+        "</outline>".repeat(10_000)
+    );
+    let file = dir.path().join("deep.opml");
+    std::fs::write(&file, nested).unwrap();
+    let err = transfer::import_opml(&engine, &file, |_, _| {}).unwrap_err();
+    assert!(err.to_string().contains("levels deep"), "{err}");
+}
