@@ -372,9 +372,7 @@ pub fn source_view(s: outpost_core::Source) -> SourceView {
 }
 
 pub fn list_sources(engine: &Engine) -> Result<Vec<SourceView>> {
-    Ok(engine
-        .store()
-        .list_sources()?
+    Ok(crate::moves::listed_sources(engine)?
         .into_iter()
         .map(source_view)
         .collect())

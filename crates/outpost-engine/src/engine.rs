@@ -370,6 +370,13 @@ impl Engine {
     /// fetcher (so the proxy applies) and returns it as a `data:` URL: the
     /// webview's CSP admits no remote image, only this one the analyst asked for.
     pub async fn fetch_image(&self, url: &str) -> Result<String> {
+        let fetcher = crate::evidence::page_fetcher(self)?;
+        self.fetch_image_with(&fetcher, url).await
+    }
+
+    /// [`Engine::fetch_image`] with a given fetcher (a test's, with its own
+    /// resolver).
+    pub async fn fetch_image_with(&self, fetcher: &Fetcher, url: &str) -> Result<String> {
         use base64::Engine as _;
         const MAX_IMAGE: usize = 8 * 1024 * 1024;
         let parsed = url::Url::parse(url)
@@ -384,7 +391,7 @@ impl Engine {
             etag: None,
             last_modified: None,
         };
-        match self.fetcher().fetch(&request).await {
+        match fetcher.fetch(&request).await {
             FetchOutcome::Fetched {
                 body, content_type, ..
             } => {
@@ -662,8 +669,7 @@ impl Engine {
                 }
             };
         if let Some(moved) = &f.moved_to {
-            tracing::info!(source = source.id, "feed moved permanently to {moved}");
-            self.store().set_source_url(source.id, moved.as_str())?;
+            self.record_move(&source, moved)?;
         }
         let lang = source
             .lang

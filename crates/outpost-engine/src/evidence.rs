@@ -62,14 +62,26 @@ pub async fn save_alert(engine: &Engine, alert_id: AlertId) -> Result<Snapshot> 
 /// replacing any earlier one. Uses a fetcher configured like the engine's
 /// own (user agent, caps, the proxy from the settings).
 pub async fn capture(engine: &Engine, article_id: ArticleId) -> Result<Snapshot> {
+    let fetcher = page_fetcher(engine)?;
+    capture_with(engine, &fetcher, article_id).await
+}
+
+/// A fetcher for one page capture or image load: configured like the
+/// engine's own (user agent, caps, the proxy from the settings), and
+/// refusing redirects from a public address into loopback, private or
+/// link-local ones, since the addresses come from feeds (SECURITY.md,
+/// section 2). One per fetch: its record of the addresses fetches started
+/// from is what lets a page on an address the analyst chose redirect
+/// within it.
+pub fn page_fetcher(engine: &Engine) -> Result<Fetcher> {
     let settings = engine.settings()?;
-    let fetcher = Fetcher::new(FetchConfig {
+    Fetcher::new(FetchConfig {
         user_agent: USER_AGENT.to_string(),
         proxy: settings.proxy.filter(|p| !p.trim().is_empty()),
+        guard_redirects: true,
         ..FetchConfig::default()
     })
-    .map_err(|e| EngineError::Fetch(e.to_string()))?;
-    capture_with(engine, &fetcher, article_id).await
+    .map_err(|e| EngineError::Fetch(e.to_string()))
 }
 
 /// [`capture`] with a given fetcher (the app's, or a test's).

@@ -157,3 +157,131 @@ async fn an_unlabelled_binary_is_not_captured_as_a_page() {
         assert_eq!(snap.text.as_deref(), Some("Feed teaser."));
     }
 }
+
+/// A page server on 127.0.0.1 for the redirect guard: `/to-loopback` and
+/// `/to-name` redirect into "internal" addresses, `/within` stays on the
+/// host it was asked on, `/secret` is the internal page that must never be
+/// captured, `/img-to-loopback` redirects an image.
+fn serve_redirects() -> u16 {
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let port = server.server_addr().to_ip().unwrap().port();
+    std::thread::spawn(move || {
+        for req in server.incoming_requests() {
+            let redirect = |to: String| {
+                tiny_http::Response::from_data(Vec::new())
+                    .with_status_code(302)
+                    .with_header(
+                        format!("Location: {to}")
+                            .parse::<tiny_http::Header>()
+                            .unwrap(),
+                    )
+            };
+            let page = |body: &str, ct: &str| {
+                tiny_http::Response::from_data(body.as_bytes().to_vec()).with_header(
+                    format!("Content-Type: {ct}")
+                        .parse::<tiny_http::Header>()
+                        .unwrap(),
+                )
+            };
+            let response = match req.url() {
+                "/to-loopback" => redirect(format!("http://127.0.0.1:{port}/secret")),
+                "/to-name" => redirect(format!("http://internal.example:{port}/secret")),
+                "/to-metadata" => redirect("http://169.254.169.254/latest/meta-data/".into()),
+                "/within" => redirect("/secret".into()),
+                "/img-to-loopback" => redirect(format!("http://127.0.0.1:{port}/pixel.png")),
+                "/secret" => page(
+                    "<html><body><article><h1>Router admin</h1><p>INTERNAL SECRET: the admin password of the office router is hunter2, and this paragraph is long enough to be read as an article by the readability extractor.</p><p>Second paragraph of the internal page, also long enough to count as readable text for the extractor.</p></article></body></html>",
+                    "text/html",
+                ),
+                "/pixel.png" => page("\u{89}PNG fake", "image/png"),
+                _ => tiny_http::Response::from_data(b"not here".to_vec()).with_status_code(404),
+            };
+            let _ = req.respond(response);
+        }
+    });
+    port
+}
+
+fn guarded_fetcher() -> outpost_feeds::fetch::Fetcher {
+    use outpost_feeds::fetch::{DnsResolver, FetchConfig, Fetcher};
+    let loopback: std::net::IpAddr = "127.0.0.1".parse().unwrap();
+    Fetcher::new(FetchConfig {
+        guard_redirects: true,
+        resolver: Some(DnsResolver::fixed([
+            ("public.example".to_string(), loopback),
+            ("internal.example".to_string(), loopback),
+        ])),
+        ..FetchConfig::default()
+    })
+    .unwrap()
+}
+
+// Hardening 2, item 11: an item link that redirected to loopback was
+// captured as evidence, and the internal page ended up in the snapshot and
+// the exports. `public.example` stands for a public site (the injected
+// resolver leads it to the test server).
+#[tokio::test]
+async fn a_capture_refuses_a_redirect_from_a_public_page_into_internal_addresses() {
+    let port = serve_redirects();
+    let dir = tempfile::tempdir().unwrap();
+    let engine = open_engine(dir.path());
+    let fetcher = guarded_fetcher();
+    for (path, says) in [
+        ("/to-loopback", "redirected to 127.0.0.1"),
+        ("/to-metadata", "redirected to 169.254.169.254"),
+        ("/to-name", "internal.example resolves to 127.0.0.1"),
+    ] {
+        let id = add_article(
+            &engine,
+            &format!("http://public.example:{port}{path}"),
+            "Feed teaser.",
+        );
+        let snap = evidence::capture_with(&engine, &fetcher, id).await.unwrap();
+        let error = snap.error.as_deref().expect("refused");
+        assert!(error.contains(says), "{path}: {error}");
+        assert!(error.contains("link-local"), "{path}: {error}");
+        assert_eq!(snap.text.as_deref(), Some("Feed teaser."));
+        assert!(!snap.html.unwrap().contains("INTERNAL SECRET"));
+    }
+
+    // Within the public host, redirects are followed as always.
+    let id = add_article(
+        &engine,
+        &format!("http://public.example:{port}/within"),
+        "Teaser.",
+    );
+    let snap = evidence::capture_with(&engine, &fetcher, id).await.unwrap();
+    assert_eq!(snap.error, None, "{snap:?}");
+    // An address the analyst's feed names on 127.0.0.1 itself still works,
+    // redirects within it included.
+    let id = add_article(
+        &engine,
+        &format!("http://127.0.0.1:{port}/to-loopback"),
+        "T.",
+    );
+    let snap = evidence::capture_with(&engine, &fetcher, id).await.unwrap();
+    assert_eq!(snap.error, None, "{snap:?}");
+    assert!(snap.text.unwrap().contains("INTERNAL SECRET"));
+}
+
+// Hardening 2, item 11: image loads go through the same guard.
+#[tokio::test]
+async fn an_image_load_refuses_a_redirect_into_loopback() {
+    let port = serve_redirects();
+    let dir = tempfile::tempdir().unwrap();
+    let engine = open_engine(dir.path());
+    let fetcher = guarded_fetcher();
+    let err = engine
+        .fetch_image_with(
+            &fetcher,
+            &format!("http://public.example:{port}/img-to-loopback"),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("redirected to 127.0.0.1"), "{err}");
+    let ok = engine
+        .fetch_image_with(&fetcher, &format!("http://public.example:{port}/pixel.png"))
+        .await
+        .unwrap();
+    assert!(ok.starts_with("data:image/png;base64,"), "{ok}");
+}

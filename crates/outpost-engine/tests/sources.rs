@@ -133,3 +133,96 @@ fn a_folder_too_deep_is_refused_with_a_sentence() {
     let err = transfer::import_opml(&engine, &file, |_, _| {}).unwrap_err();
     assert!(err.to_string().contains("levels deep"), "{err}");
 }
+
+const FEED: &str = r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title><link>https://wire.example/</link><item><title>Border news</title><link>https://wire.example/1</link><guid>w-1</guid></item></channel></rss>"#;
+
+/// A feed server on 127.0.0.1: `/feed.xml` serves [`FEED`]; `/elsewhere`
+/// moves for good to the same port under the name `localhost` (another
+/// host, as far as the address says); `/renamed` moves for good within the
+/// host.
+fn serve_moves() -> u16 {
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let port = server.server_addr().to_ip().unwrap().port();
+    std::thread::spawn(move || {
+        for req in server.incoming_requests() {
+            let moved = |to: String| {
+                tiny_http::Response::from_data(Vec::new())
+                    .with_status_code(301)
+                    .with_header(
+                        format!("Location: {to}")
+                            .parse::<tiny_http::Header>()
+                            .unwrap(),
+                    )
+            };
+            let response = match req.url() {
+                "/elsewhere" => moved(format!("http://localhost:{port}/feed.xml")),
+                "/renamed" => moved("/feed.xml".into()),
+                "/feed.xml" => tiny_http::Response::from_data(FEED.as_bytes().to_vec())
+                    .with_header(
+                        "Content-Type: application/rss+xml"
+                            .parse::<tiny_http::Header>()
+                            .unwrap(),
+                    ),
+                _ => tiny_http::Response::from_data(b"not here".to_vec()).with_status_code(404),
+            };
+            let _ = req.respond(response);
+        }
+    });
+    port
+}
+
+// Hardening 2, item 11: a feed's 301 to another host silently re-pointed the
+// source, so any feed could make Outpost poll a local address on schedule.
+// Now the move is followed for that fetch only and waits for the analyst;
+// a move within the host still updates the source by itself.
+#[test]
+fn a_permanent_move_to_another_host_waits_for_the_analyst() {
+    let port = serve_moves();
+    let dir = tempfile::tempdir().unwrap();
+    let engine = open_engine(dir.path());
+    let away_url = format!("http://127.0.0.1:{port}/elsewhere");
+    let away = engine
+        .add_source_unchecked(&source(&away_url, "Away"))
+        .unwrap();
+    let renamed = engine
+        .add_source_unchecked(&source(
+            &format!("http://127.0.0.1:{port}/renamed"),
+            "Renamed",
+        ))
+        .unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(engine.poll(None)).unwrap();
+
+    let store_url = |id| engine.store().get_source(id).unwrap().url;
+    assert_eq!(store_url(away), away_url, "not re-pointed");
+    assert_eq!(
+        store_url(renamed),
+        format!("http://127.0.0.1:{port}/feed.xml"),
+        "a move within the host updates by itself"
+    );
+    // The move was followed for this fetch: the feed was read.
+    let health = engine.store().get_source(away).unwrap().health;
+    assert_eq!(health.items_seen, 1, "{health:?}");
+    assert_eq!(health.consecutive_failures, 0, "{health:?}");
+
+    let listed = api::list_sources(&engine).unwrap();
+    let shown = listed.iter().find(|s| s.id == away).unwrap();
+    let note = shown.last_error.as_deref().unwrap_or_default();
+    assert!(note.starts_with("moved to localhost: accept?"), "{note}");
+    assert!(
+        listed
+            .iter()
+            .find(|s| s.id == renamed)
+            .unwrap()
+            .last_error
+            .is_none()
+    );
+
+    // Accepting makes the new address the source's, and the note goes.
+    let accepted = engine.accept_move(away).unwrap();
+    assert_eq!(accepted.url, format!("http://localhost:{port}/feed.xml"));
+    let listed = api::list_sources(&engine).unwrap();
+    assert!(listed.iter().all(|s| s.last_error.is_none()), "{listed:?}");
+    let err = engine.accept_move(away).unwrap_err();
+    assert!(err.to_string().contains("no move waiting"), "{err}");
+}

@@ -15,7 +15,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 use crate::error::Result;
 
 /// Migration `i` (0-based) brings the schema from version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2_PENDING_MOVE];
 
 /// The schema version this build writes and understands.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -198,6 +198,13 @@ CREATE TABLE story_notifications (
     notified_at  INTEGER NOT NULL,
     PRIMARY KEY (story_id, watchlist_id)
 ) WITHOUT ROWID;
+"#;
+
+/// Schema version 2: a feed's permanent move to another host waits here
+/// for the analyst to accept it (SECURITY.md, section 2); the stored `url`
+/// is still the one polled.
+const V2_PENDING_MOVE: &str = r#"
+ALTER TABLE sources ADD COLUMN pending_move_url TEXT;
 "#;
 
 /// Reads the schema version.

@@ -56,6 +56,9 @@ enum Command {
     Disable { id: i64 },
     /// Load the default regional source pack
     Defaults,
+    /// Accept a feed's move to another host: the address it redirects to
+    /// for good becomes the source's address
+    AcceptMove { id: i64 },
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
@@ -80,11 +83,13 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
             let source = runtime()?.block_on(engine.add_source(req))?;
             println!(
                 "added source {}: {} <{}>",
-                source.id, source.name, source.url
+                source.id,
+                source.name,
+                outpost_feeds::address::redact_url(&source.url)
             );
         }
         Command::List { json } => {
-            let sources = engine.store().list_sources()?;
+            let sources = outpost_engine::moves::listed_sources(&engine)?;
             if json {
                 print_json(&sources)?;
             } else if sources.is_empty() {
@@ -153,6 +158,13 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
                 .store()
                 .remove_source(id, outpost_engine::Engine::now())?;
             println!("removed source {id} ({removed} articles no longer needed were deleted)");
+        }
+        Command::AcceptMove { id } => {
+            let source = engine.accept_move(id)?;
+            println!(
+                "source {id} now polls {}",
+                outpost_feeds::address::redact_url(&source.url)
+            );
         }
         Command::Enable { id } => {
             engine.store().set_source_enabled(id, true, None)?;
