@@ -210,40 +210,45 @@ async fn fetch_page(fetcher: &Fetcher, article: &Article) -> std::result::Result
 /// Readability extraction, then sanitising. CPU work: runs on a blocking
 /// thread.
 fn extract(page: Page) -> std::result::Result<Snapshot, String> {
+    read_page(&page.html, &page.final_url)
+}
+
+/// The page reader: the readable part of a page's HTML (fetched from
+/// `final_url`) as a snapshot, or a sentence saying why there is none.
+/// Bounded in depth and size whatever the HTML (see [`capture`]); public so
+/// that it can be fuzzed on its own.
+pub fn read_page(html: &str, final_url: &Url) -> std::result::Result<Snapshot, String> {
     let cfg = dom_smoothie::Config {
         max_elements_to_parse: MAX_ELEMENTS,
         text_mode: dom_smoothie::TextMode::Formatted,
         ..Default::default()
     };
     let fetched_at = Engine::now();
-    let no_text = || format!("{} has no readable article text", page.final_url);
+    let no_text = || format!("{} has no readable article text", final_url);
     // Readability walks the tree recursively: nesting is bounded first, in
     // one linear pass, so a page of 40,000 nested elements is read flat
     // instead of overflowing the stack (Hardening 2, item 2).
-    let bounded = bound_html(&page.html, MAX_HTML_DEPTH);
+    let bounded = bound_html(html, MAX_HTML_DEPTH);
     if bounded.elements > MAX_ELEMENTS {
         return Err(format!(
             "{} has more than {MAX_ELEMENTS} elements; it is not an article page",
-            page.final_url
+            final_url
         ));
     }
-    let mut readability = dom_smoothie::Readability::new(
-        bounded.html.as_ref(),
-        Some(page.final_url.as_str()),
-        Some(cfg),
-    )
-    .map_err(|e| format!("{}: {e}", page.final_url))?;
+    let mut readability =
+        dom_smoothie::Readability::new(bounded.html.as_ref(), Some(final_url.as_str()), Some(cfg))
+            .map_err(|e| format!("{}: {e}", final_url))?;
     let article = readability.parse().map_err(|e| match e {
         dom_smoothie::ReadabilityError::GrabFailed => no_text(),
-        e => format!("{}: {e}", page.final_url),
+        e => format!("{}: {e}", final_url),
     })?;
     let text = tidy_text(&article.text_content);
     if text.is_empty() {
         return Err(no_text());
     }
-    let html = sanitize_html(&article.content, Some(&page.final_url));
+    let html = sanitize_html(&article.content, Some(final_url));
     Ok(Snapshot {
-        final_url: Some(page.final_url.to_string()),
+        final_url: Some(final_url.to_string()),
         fetched_at,
         html: Some(html),
         sha256: Some(text_sha256(&text)),

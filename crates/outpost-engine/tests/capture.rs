@@ -285,3 +285,21 @@ async fn an_image_load_refuses_a_redirect_into_loopback() {
         .unwrap();
     assert!(ok.starts_with("data:image/png;base64,"), "{ok}");
 }
+
+// Hardening 2, item 2: nesting a tree builder makes by itself (formatting
+// elements closed out of order, re-opened by the "adoption agency") is
+// bounded too, so this page cannot overflow the reader's stack either.
+#[tokio::test]
+async fn a_page_of_misnested_formatting_is_saved_without_a_crash() {
+    let page = format!(
+        "<html><body><p>Some text of the page that reads like an article, with commas, and more.</p>{}</body></html>",
+        "<b><div></b>x".repeat(40_000)
+    );
+    let base = serve(vec![("/misnested", Some("text/html"), page.into_bytes())]);
+    let dir = tempfile::tempdir().unwrap();
+    let engine = open_engine(dir.path());
+    let id = add_article(&engine, &format!("{base}/misnested"), "Feed teaser.");
+    let snap = evidence::save_article(&engine, id).await.unwrap();
+    assert!(snap.text.is_some_and(|t| !t.is_empty()));
+    assert!(engine.store().get_snapshot(id).unwrap().is_some(), "stored");
+}

@@ -9,7 +9,7 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use ammonia::UrlRelative;
 use html5ever::tokenizer::states::RawKind;
@@ -78,7 +78,7 @@ pub fn bound_html(html: &str, max_depth: usize) -> BoundedHtml<'_> {
     tok.end();
     let state = tok.sink.state.into_inner();
     BoundedHtml {
-        html: if state.flattened {
+        html: if state.flattened || state.escaped_raw {
             Cow::Owned(state.out)
         } else {
             Cow::Borrowed(html)
@@ -175,12 +175,31 @@ pub(crate) fn prefix(s: &str, max: usize) -> &str {
 #[derive(Default)]
 struct BoundState {
     out: String,
-    /// Open elements, each with whether its start tag was written.
-    open: Vec<(html5ever::LocalName, bool)>,
+    /// Open elements as a tree builder would have them.
+    open: Vec<Open>,
+    /// Formatting elements (`<b>`, `<a>` …) closed only implicitly: a tree
+    /// builder re-opens them inside the next block, so they count towards
+    /// the depth. By their tag and attributes, at most three of a kind, as
+    /// the HTML standard keeps them ("Noah's Ark").
+    lingering: HashMap<String, HashMap<String, u8>>,
+    lingering_total: usize,
     /// Inside raw text (`<script>`, `<style>` …): whether to write it.
     raw: Option<bool>,
+    /// Raw text held a `<`, escaped in the output, which therefore differs
+    /// from the input even when nothing was flattened.
+    escaped_raw: bool,
+    /// Inside `<title>` or `<textarea>`, read as text.
+    rcdata: bool,
     flattened: bool,
     elements: usize,
+}
+
+struct Open {
+    name: html5ever::LocalName,
+    /// Whether its start tag was written (false when dropped, or implied).
+    written: bool,
+    /// For a formatting element: its tag and attributes.
+    formatting: Option<String>,
 }
 
 struct BoundSink {
@@ -210,11 +229,72 @@ fn is_void(name: &str) -> bool {
     )
 }
 
+/// The formatting elements of the HTML standard, which a tree builder
+/// re-opens when they are closed out of order.
+fn is_formatting(name: &str) -> bool {
+    matches!(
+        name,
+        "a" | "b"
+            | "big"
+            | "code"
+            | "em"
+            | "font"
+            | "i"
+            | "nobr"
+            | "s"
+            | "small"
+            | "strike"
+            | "strong"
+            | "tt"
+            | "u"
+    )
+}
+
+/// Start tags that close an open `<p>`.
+fn closes_p(next: &str) -> bool {
+    matches!(
+        next,
+        "address"
+            | "article"
+            | "aside"
+            | "blockquote"
+            | "details"
+            | "div"
+            | "dl"
+            | "dd"
+            | "dt"
+            | "fieldset"
+            | "figcaption"
+            | "figure"
+            | "footer"
+            | "form"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "header"
+            | "hr"
+            | "li"
+            | "main"
+            | "menu"
+            | "nav"
+            | "ol"
+            | "p"
+            | "pre"
+            | "section"
+            | "table"
+            | "ul"
+    )
+}
+
 /// Whether an open `open` element is closed by the start of a `next` one
 /// (the commonest of HTML's implied end tags).
 fn closes_sibling(open: &str, next: &str) -> bool {
     match open {
-        "p" | "option" | "tr" => open == next,
+        "p" => closes_p(next),
+        "option" | "tr" => open == next,
         "li" => next == "li",
         "dt" | "dd" => matches!(next, "dt" | "dd"),
         "td" | "th" => matches!(next, "td" | "th" | "tr"),
@@ -228,6 +308,59 @@ fn closes_sibling(open: &str, next: &str) -> bool {
 const END_TAG_REACH: usize = 16;
 
 impl BoundState {
+    /// The depth a tree builder would reach here.
+    fn depth(&self) -> usize {
+        self.open.len() + self.lingering_total
+    }
+
+    fn push(&mut self, name: &str, written: bool, formatting: Option<String>) {
+        self.open.push(Open {
+            name: html5ever::LocalName::from(name),
+            written,
+            formatting,
+        });
+    }
+
+    /// Closes the open elements from `i` up; the formatting ones among
+    /// those above `i` linger.
+    fn close_from(&mut self, i: usize) {
+        for closed in self.open.drain(i + 1..).collect::<Vec<_>>() {
+            if let (Some(key), true) = (closed.formatting, closed.written) {
+                let n = self
+                    .lingering
+                    .entry(closed.name.to_string())
+                    .or_default()
+                    .entry(key)
+                    .or_insert(0);
+                if *n < 3 {
+                    *n += 1;
+                    self.lingering_total += 1;
+                }
+            }
+        }
+        self.open.truncate(i);
+    }
+
+    /// A formatting end tag with nothing open to close: it ends one
+    /// lingering element of its name, as a tree builder would.
+    fn end_lingering(&mut self, name: &str) {
+        let Some(of_name) = self.lingering.get_mut(name) else {
+            return;
+        };
+        if let Some(key) = of_name.keys().next().cloned() {
+            if let Some(n) = of_name.get_mut(&key) {
+                *n -= 1;
+                if *n == 0 {
+                    of_name.remove(&key);
+                }
+            }
+            self.lingering_total -= 1;
+        }
+        if of_name.is_empty() {
+            self.lingering.remove(name);
+        }
+    }
+
     fn write_tag(&mut self, tag: &Tag) {
         self.out.push('<');
         if tag.kind == TagKind::EndTag {
@@ -260,12 +393,14 @@ impl BoundState {
     }
 
     fn write_text(&mut self, text: &str) {
-        if self.raw == Some(true) {
-            self.out.push_str(text);
-            return;
-        }
+        // Raw text is escaped too: inside `<svg>` or `<math>` a `<style>`
+        // is no raw-text element, and what this pass took for text would
+        // be parsed as markup, unbounded.
         if self.raw == Some(false) {
             return;
+        }
+        if (self.raw.is_some() || self.rcdata) && text.contains('<') {
+            self.escaped_raw = true;
         }
         for c in text.chars() {
             match c {
@@ -295,12 +430,24 @@ impl TokenSink for BoundSink {
             Token::TagToken(tag) if tag.kind == TagKind::StartTag => {
                 st.elements += 1;
                 let name: &str = &tag.name;
-                if let Some((open, _)) = st.open.last()
-                    && closes_sibling(open, name)
+                while let Some(open) = st.open.last()
+                    && closes_sibling(&open.name, name)
                 {
-                    st.open.pop();
+                    let top = st.open.len() - 1;
+                    st.close_from(top);
                 }
-                let keep = st.open.len() < self.max_depth;
+                // The table sections a tree builder adds by itself.
+                let top = st.open.last().map(|o| o.name.to_string());
+                match (top.as_deref(), name) {
+                    (Some("table"), "tr") => st.push("tbody", false, None),
+                    (Some("table"), "td" | "th") => {
+                        st.push("tbody", false, None);
+                        st.push("tr", false, None);
+                    }
+                    (Some("tbody" | "thead" | "tfoot"), "td" | "th") => st.push("tr", false, None),
+                    _ => {}
+                }
+                let keep = st.depth() < self.max_depth;
                 if !keep {
                     st.flattened = true;
                 }
@@ -314,36 +461,66 @@ impl TokenSink for BoundSink {
                     st.write_tag(&tag);
                 }
                 if !is_void(name) && !tag.self_closing {
-                    st.open.push((tag.name.clone(), keep));
+                    let formatting = is_formatting(name).then(|| {
+                        let mut key = name.to_string();
+                        for a in &tag.attrs {
+                            key.push(' ');
+                            key.push_str(&a.name.local);
+                            key.push('=');
+                            key.push_str(&a.value);
+                        }
+                        key
+                    });
+                    st.push(name, keep, formatting);
                 }
                 if let Some(kind) = raw {
-                    // Raw text is copied as it came only when its element
-                    // is kept; RCDATA was decoded, so it is escaped again.
+                    // Raw text is kept (escaped) only when its element is;
+                    // RCDATA is text anyway.
                     st.raw = match kind {
                         RawKind::Rcdata => None,
                         _ => Some(keep),
                     };
+                    st.rcdata = kind == RawKind::Rcdata;
                     return TokenSinkResult::RawData(kind);
                 }
             }
             Token::TagToken(tag) => {
                 st.raw = None;
+                st.rcdata = false;
                 let reach = st.open.len().saturating_sub(END_TAG_REACH);
                 let found = st.open[reach..]
                     .iter()
-                    .rposition(|(n, _)| *n == tag.name)
+                    .rposition(|o| o.name == tag.name)
                     .map(|i| i + reach);
+                let formatting = is_formatting(&tag.name);
                 match found {
+                    // A formatting element closed out of order: a tree
+                    // builder moves what is open inside it rather than
+                    // closing it (the "adoption agency"), so that stays open.
+                    Some(i) if formatting && i + 1 < st.open.len() => {
+                        let closed = st.open.remove(i);
+                        if closed.written {
+                            st.write_tag(&tag);
+                        }
+                    }
                     Some(i) => {
-                        let written = st.open[i].1;
-                        st.open.truncate(i);
+                        let written = st.open[i].written;
+                        st.close_from(i);
                         if written {
                             st.write_tag(&tag);
                         }
                     }
-                    // A stray end tag: harmless to pass on when shallow.
-                    None if st.open.len() < self.max_depth => st.write_tag(&tag),
-                    None => st.flattened = true,
+                    None => {
+                        if formatting {
+                            st.end_lingering(&tag.name);
+                        }
+                        // A stray end tag: harmless to pass on when shallow.
+                        if st.depth() < self.max_depth {
+                            st.write_tag(&tag);
+                        } else {
+                            st.flattened = true;
+                        }
+                    }
                 }
             }
             _ => {}

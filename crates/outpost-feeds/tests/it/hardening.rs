@@ -68,8 +68,9 @@ fn bound_html_keeps_shallow_html_as_it_is_and_flattens_only_the_deep_part() {
         "{}",
         b.html
     );
+    // Raw text is escaped, so no parser can take it for markup.
     assert!(
-        b.html.contains("<script>if (a < b) {}</script>"),
+        b.html.contains("<script>if (a &lt; b) {}</script>"),
         "{}",
         b.html
     );
@@ -144,4 +145,42 @@ fn a_lone_surrogate_costs_one_character_not_the_feed() {
         "{:?}",
         f.warnings
     );
+}
+
+// Hardening 2, item 3 (found by the fuzz run): inside <math>, a <style> is
+// no raw-text element, so tags the bounding pass read as its text came out
+// as markup, nested without bound.
+#[test]
+fn raw_text_inside_foreign_content_cannot_smuggle_nesting() {
+    for open in ["<math><style>", "<svg><title>", "<svg><script>"] {
+        let html = format!("{open}{}", "<div>".repeat(2000));
+        let clean = sanitize_html(&html, None);
+        assert!(
+            !bound_html(&clean, MAX_HTML_DEPTH).flattened,
+            "nesting not bounded after {open}: {} divs",
+            clean.matches("<div>").count()
+        );
+    }
+}
+
+// Hardening 2, item 3: formatting elements closed out of order make a tree
+// builder re-open them (the adoption agency), which nested 400 deep from
+// 400 repetitions before the bounding pass modelled it.
+#[test]
+fn misnested_formatting_cannot_smuggle_nesting() {
+    for html in [
+        "<b><div></b>x".repeat(2000),
+        "<i>x<b>y</i>".repeat(2000),
+        "<table><tr><td>".repeat(2000),
+        (0..2000)
+            .map(|i| format!("<p><b class=\"c{i}\">x</p>"))
+            .collect(),
+    ] {
+        let clean = sanitize_html(&html, None);
+        assert!(
+            !bound_html(&clean, MAX_HTML_DEPTH).flattened,
+            "nesting not bounded for {}",
+            &html[..40]
+        );
+    }
 }
