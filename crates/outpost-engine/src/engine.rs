@@ -668,9 +668,7 @@ impl Engine {
                     return Ok(SourceOutcome::failed(msg));
                 }
             };
-        if let Some(moved) = &f.moved_to {
-            self.record_move(&source, moved)?;
-        }
+        self.record_move(&source, f.moved_to.as_ref())?;
         let lang = source
             .lang
             .clone()

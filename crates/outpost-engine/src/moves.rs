@@ -15,13 +15,21 @@ use crate::engine::Engine;
 use crate::error::{EngineError, Result};
 
 impl Engine {
-    /// Applies a permanent move of `source`'s feed to `moved` when it stays
-    /// on the same host, else records it as waiting for the analyst.
-    pub(crate) fn record_move(&self, source: &Source, moved: &Url) -> Result<()> {
+    /// After a successful fetch: applies a permanent move of `source`'s
+    /// feed to `moved` when it stays on the same host, else records it as
+    /// waiting for the analyst. A fetch that was not moved clears a move
+    /// still waiting: the feed no longer says it moved.
+    pub(crate) fn record_move(&self, source: &Source, moved: Option<&Url>) -> Result<()> {
+        let store = self.store();
+        let Some(moved) = moved else {
+            if store.source_pending_move(source.id)?.is_some() {
+                store.set_source_pending_move(source.id, None)?;
+            }
+            return Ok(());
+        };
         let same_host = Url::parse(&source.url)
             .ok()
             .is_some_and(|old| old.host_str() == moved.host_str());
-        let store = self.store();
         if same_host {
             tracing::info!(source = source.id, "feed moved permanently to {moved}");
             store.set_source_url(source.id, moved.as_str())?;

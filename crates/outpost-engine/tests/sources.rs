@@ -4,6 +4,7 @@
 
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use outpost_core::{NewSource, SourceKind};
 use outpost_engine::{Engine, EngineOptions, api, transfer};
@@ -139,10 +140,13 @@ const FEED: &str = r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Wi
 /// A feed server on 127.0.0.1: `/feed.xml` serves [`FEED`]; `/elsewhere`
 /// moves for good to the same port under the name `localhost` (another
 /// host, as far as the address says); `/renamed` moves for good within the
-/// host.
-fn serve_moves() -> u16 {
+/// host; `/flip` moves like `/elsewhere` until the flag is set, then serves
+/// the feed itself.
+fn serve_moves() -> (u16, Arc<AtomicBool>) {
     let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
     let port = server.server_addr().to_ip().unwrap().port();
+    let settled = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&settled);
     std::thread::spawn(move || {
         for req in server.incoming_requests() {
             let moved = |to: String| {
@@ -154,8 +158,12 @@ fn serve_moves() -> u16 {
                             .unwrap(),
                     )
             };
-            let response = match req.url() {
-                "/elsewhere" => moved(format!("http://localhost:{port}/feed.xml")),
+            let url = match req.url() {
+                "/flip" if flag.load(Ordering::SeqCst) => "/feed.xml",
+                other => other,
+            };
+            let response = match url {
+                "/elsewhere" | "/flip" => moved(format!("http://localhost:{port}/feed.xml")),
                 "/renamed" => moved("/feed.xml".into()),
                 "/feed.xml" => tiny_http::Response::from_data(FEED.as_bytes().to_vec())
                     .with_header(
@@ -168,7 +176,7 @@ fn serve_moves() -> u16 {
             let _ = req.respond(response);
         }
     });
-    port
+    (port, settled)
 }
 
 // Hardening 2, item 11: a feed's 301 to another host silently re-pointed the
@@ -177,7 +185,7 @@ fn serve_moves() -> u16 {
 // a move within the host still updates the source by itself.
 #[test]
 fn a_permanent_move_to_another_host_waits_for_the_analyst() {
-    let port = serve_moves();
+    let (port, _) = serve_moves();
     let dir = tempfile::tempdir().unwrap();
     let engine = open_engine(dir.path());
     let away_url = format!("http://127.0.0.1:{port}/elsewhere");
@@ -225,4 +233,28 @@ fn a_permanent_move_to_another_host_waits_for_the_analyst() {
     assert!(listed.iter().all(|s| s.last_error.is_none()), "{listed:?}");
     let err = engine.accept_move(away).unwrap_err();
     assert!(err.to_string().contains("no move waiting"), "{err}");
+}
+
+// Hardening 2, item 11: a move the feed no longer announces stops waiting.
+#[test]
+fn a_move_the_feed_takes_back_stops_waiting() {
+    let (port, settled) = serve_moves();
+    let dir = tempfile::tempdir().unwrap();
+    let engine = open_engine(dir.path());
+    let flip = engine
+        .add_source_unchecked(&source(&format!("http://127.0.0.1:{port}/flip"), "Flip"))
+        .unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(engine.poll(Some(vec![flip]))).unwrap();
+    assert_eq!(
+        engine.store().source_pending_move(flip).unwrap().as_deref(),
+        Some(format!("http://localhost:{port}/feed.xml").as_str())
+    );
+    settled.store(true, Ordering::SeqCst);
+    rt.block_on(engine.poll(Some(vec![flip]))).unwrap();
+    assert_eq!(engine.store().source_pending_move(flip).unwrap(), None);
+    assert_eq!(
+        engine.store().get_source(flip).unwrap().url,
+        format!("http://127.0.0.1:{port}/flip")
+    );
 }
