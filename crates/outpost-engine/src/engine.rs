@@ -1084,8 +1084,6 @@ fn seed(store: &Store) -> Result<()> {
     Ok(())
 }
 
-/// Adds the regional source pack; sources already present are left alone.
-/// Returns how many were added.
 /// A folder deeper than `outpost_feeds::opml::MAX_FOLDER_DEPTH` is refused
 /// before anything is stored: no OPML could carry it (Hardening 2, item 4).
 fn check_folder(folder: Option<&str>) -> Result<()> {
@@ -1096,6 +1094,8 @@ fn check_folder(folder: Option<&str>) -> Result<()> {
     }
 }
 
+/// Adds the regional source pack; sources already present are left alone.
+/// Returns how many were added.
 fn add_default_sources(store: &Store) -> Result<u32> {
     let now = Utc::now();
     let mut added = 0;

@@ -52,9 +52,14 @@ pub struct BoundedHtml<'a> {
 /// Bounds the element nesting of `html` to `max_depth` in one linear pass
 /// over its tokens (html5ever's tokenizer, no tree): start and end tags
 /// deeper than that are dropped and their text kept, so the content reads
-/// the same but flat. Comments are dropped. Depth is counted as a browser
-/// would, closely enough: void elements do not nest, and an unclosed `<p>`,
-/// `<li>`, `<option>` or table cell is closed by its next sibling.
+/// the same but flat. Depth is counted as a tree builder would, closely
+/// enough: void elements do not nest; an unclosed `<p>`, `<li>`, `<option>`
+/// or table cell is closed by its next sibling; implied table sections
+/// count; formatting elements closed out of order still count, since a tree
+/// builder re-opens them. When the output is re-serialised, comments are
+/// dropped and raw text (`<script>`, `<style>` …) is escaped, so that no
+/// parser can find markup in it. One pass, at most a constant amount of
+/// work per token.
 pub fn bound_html(html: &str, max_depth: usize) -> BoundedHtml<'_> {
     // Fewer tags than the limit cannot nest past it.
     if html.bytes().filter(|b| *b == b'<').count() <= max_depth {
