@@ -133,6 +133,33 @@ fn a_folder_too_deep_is_refused_with_a_sentence() {
     std::fs::write(&file, nested).unwrap();
     let err = transfer::import_opml(&engine, &file, |_, _| {}).unwrap_err();
     assert!(err.to_string().contains("levels deep"), "{err}");
+
+    // Such a folder already in an archive (stored before the bound) still
+    // exports, and the import says what is wrong with that one source.
+    engine
+        .store()
+        .add_source(
+            &NewSource {
+                folder: Some(vec!["x"; 30_000].join("/")),
+                ..source("https://example.tj/deep.xml", "Deep")
+            },
+            chrono::Utc::now(),
+        )
+        .unwrap();
+    engine
+        .add_source_unchecked(&source("https://example.tj/fine.xml", "Fine"))
+        .unwrap();
+    let file = dir.path().join("export.opml");
+    std::fs::write(&file, transfer::export_opml(&engine).unwrap()).unwrap();
+    let fresh_dir = tempfile::tempdir().unwrap();
+    let fresh = open_engine(fresh_dir.path());
+    let summary = transfer::import_opml(&fresh, &file, |_, _| {}).unwrap();
+    assert_eq!(summary.added, 1, "{summary:?}");
+    assert_eq!(summary.errors.len(), 1, "{summary:?}");
+    assert!(
+        summary.errors[0].starts_with("Deep: the folder has 30000 levels"),
+        "{summary:?}"
+    );
 }
 
 const FEED: &str = r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title><link>https://wire.example/</link><item><title>Border news</title><link>https://wire.example/1</link><guid>w-1</guid></item></channel></rss>"#;

@@ -226,8 +226,11 @@ pub fn write_opml(title: &str, entries: &[OpmlEntry]) -> Result<String, OpmlErro
     for e in entries {
         let mut level = &mut root;
         if let Some(folder) = e.folder.as_deref().filter(|f| !f.is_empty()) {
-            check_folder(folder).map_err(OpmlError::Write)?;
-            for part in folder.split('/') {
+            // A folder deeper than the bound (an archive from before it
+            // existed) is nested only as deep as a reader accepts; its
+            // whole name still travels in `outpost:folder`, and the import
+            // says what is wrong with it.
+            for part in folder.split('/').take(MAX_FOLDER_DEPTH - 1) {
                 let idx = match level
                     .children
                     .iter()

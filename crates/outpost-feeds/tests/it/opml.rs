@@ -151,17 +151,23 @@ fn outline_nesting_is_bounded() {
 }
 
 // Hardening 2, item 4: `sources add --folder` with 30,000 levels wrote an
-// OPML that import could not read; such a folder is refused when written.
+// OPML that import could not read. The engine now refuses such a folder;
+// one already in an archive is exported so that import can read the file
+// (and reports that entry's folder with a sentence).
 #[test]
-fn a_folder_past_the_bound_is_not_written() {
+fn a_folder_past_the_bound_is_written_so_that_import_can_read_it() {
     let deep = vec!["x"; 30_000].join("/");
-    assert!(outpost_feeds::opml::check_folder(&deep).is_err());
+    let err = outpost_feeds::opml::check_folder(&deep).unwrap_err();
+    assert!(err.contains("30000 levels"), "{err}");
     let entries = vec![OpmlEntry {
         url: "https://e.tj/f".into(),
+        title: Some("F".into()),
         folder: Some(deep),
         ..OpmlEntry::default()
     }];
-    assert!(write_opml("t", &entries).is_err());
+    let xml = write_opml("t", &entries).unwrap();
+    // Readable: the nesting stops at the bound, the name is whole.
+    assert_eq!(read_opml(xml.as_bytes()).unwrap(), entries);
     let ok = vec!["x"; MAX_FOLDER_DEPTH - 1].join("/");
     let entries = vec![OpmlEntry {
         url: "https://e.tj/f".into(),
