@@ -303,3 +303,15 @@ async fn a_page_of_misnested_formatting_is_saved_without_a_crash() {
     assert!(snap.text.is_some_and(|t| !t.is_empty()));
     assert!(engine.store().get_snapshot(id).unwrap().is_some(), "stored");
 }
+
+/// The app calls this from an async Tauri command, which needs a `Send`
+/// future.
+#[test]
+fn image_load_futures_are_send() {
+    fn assert_send<T: Send>(_: T) {}
+    let dir = tempfile::tempdir().unwrap();
+    let engine = open_engine(dir.path());
+    assert_send(engine.fetch_image("http://127.0.0.1:1/x.png"));
+    let fetcher = guarded_fetcher();
+    assert_send(engine.fetch_image_with(&fetcher, "http://127.0.0.1:1/x.png"));
+}
