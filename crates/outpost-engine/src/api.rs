@@ -359,7 +359,8 @@ pub fn source_view(s: outpost_core::Source) -> SourceView {
     SourceView {
         id: s.id,
         kind: s.kind,
-        url: s.url,
+        // Credentials in an address are for fetching only, never shown.
+        url: outpost_feeds::address::redact_url(&s.url).into_owned(),
         name: s.name,
         enabled: s.enabled,
         disabled_reason: s.disabled_reason,
@@ -379,9 +380,7 @@ pub fn source_view(s: outpost_core::Source) -> SourceView {
 }
 
 pub fn list_sources(engine: &Engine) -> Result<Vec<SourceView>> {
-    Ok(engine
-        .store()
-        .list_sources()?
+    Ok(crate::moves::listed_sources(engine)?
         .into_iter()
         .map(source_view)
         .collect())

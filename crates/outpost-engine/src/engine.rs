@@ -408,6 +408,7 @@ impl Engine {
                 "'{url}' is not an http(s) address"
             )));
         }
+        check_folder(input.folder.as_deref())?;
         let fetcher = self.fetcher();
         let resolved = outpost_feeds::discover::resolve_source_url(&fetcher, &url)
             .await
@@ -436,6 +437,7 @@ impl Engine {
     /// Adds a source exactly as given, without fetching it first (OPML
     /// import, the default pack, scripts).
     pub fn add_source_unchecked(&self, new: &NewSource) -> Result<SourceId> {
+        check_folder(new.folder.as_deref())?;
         let id = self.store().add_source(new, self.now())?;
         self.events.emit(EngineEvent::SourcesChanged);
         Ok(id)
@@ -457,6 +459,13 @@ impl Engine {
     /// fetcher (so the proxy applies) and returns it as a `data:` URL: the
     /// webview's CSP admits no remote image, only this one the analyst asked for.
     pub async fn fetch_image(&self, url: &str) -> Result<String> {
+        let fetcher = crate::evidence::page_fetcher(self)?;
+        self.fetch_image_with(&fetcher, url).await
+    }
+
+    /// [`Engine::fetch_image`] with a given fetcher (a test's, with its own
+    /// resolver).
+    pub async fn fetch_image_with(&self, fetcher: &Fetcher, url: &str) -> Result<String> {
         use base64::Engine as _;
         const MAX_IMAGE: usize = 8 * 1024 * 1024;
         let parsed = url::Url::parse(url)
@@ -471,7 +480,7 @@ impl Engine {
             etag: None,
             last_modified: None,
         };
-        match self.fetcher().fetch(&request).await {
+        match fetcher.fetch(&request).await {
             FetchOutcome::Fetched {
                 body, content_type, ..
             } => {
@@ -748,10 +757,7 @@ impl Engine {
                     return Ok(SourceOutcome::failed(msg));
                 }
             };
-        if let Some(moved) = &f.moved_to {
-            tracing::info!(source = source.id, "feed moved permanently to {moved}");
-            self.store().set_source_url(source.id, moved.as_str())?;
-        }
+        self.record_move(&source, f.moved_to.as_ref())?;
         let lang = source
             .lang
             .clone()
@@ -1154,6 +1160,16 @@ fn seed(store: &Store, now: Timestamp) -> Result<()> {
     }
     store.mark_seeded()?;
     Ok(())
+}
+
+/// A folder deeper than `outpost_feeds::opml::MAX_FOLDER_DEPTH` is refused
+/// before anything is stored: no OPML could carry it (Hardening 2, item 4).
+fn check_folder(folder: Option<&str>) -> Result<()> {
+    match folder {
+        Some(f) => outpost_feeds::opml::check_folder(f)
+            .map_err(|e| EngineError::invalid(format!("{e}, then add the source again"))),
+        None => Ok(()),
+    }
 }
 
 /// Adds the regional source pack; sources already present are left alone.

@@ -21,7 +21,7 @@
 
 use outpost_core::{AlertId, AlertState, Article, ArticleId, Snapshot, Timestamp};
 use outpost_feeds::fetch::{FetchConfig, FetchOutcome, FetchRequest, Fetcher};
-use outpost_feeds::sanitize::{html_to_text, sanitize_html};
+use outpost_feeds::sanitize::{MAX_HTML_DEPTH, bound_html, html_to_text, sanitize_html};
 use sha2::{Digest, Sha256};
 use url::Url;
 
@@ -62,14 +62,26 @@ pub async fn save_alert(engine: &Engine, alert_id: AlertId) -> Result<Snapshot> 
 /// replacing any earlier one. Uses a fetcher configured like the engine's
 /// own (user agent, caps, the proxy from the settings).
 pub async fn capture(engine: &Engine, article_id: ArticleId) -> Result<Snapshot> {
+    let fetcher = page_fetcher(engine)?;
+    capture_with(engine, &fetcher, article_id).await
+}
+
+/// A fetcher for one page capture or image load: configured like the
+/// engine's own (user agent, caps, the proxy from the settings), and
+/// refusing redirects from a public address into loopback, private or
+/// link-local ones, since the addresses come from feeds (SECURITY.md,
+/// section 2). One per fetch: its record of the addresses fetches started
+/// from is what lets a page on an address the analyst chose redirect
+/// within it.
+pub fn page_fetcher(engine: &Engine) -> Result<Fetcher> {
     let settings = engine.settings()?;
-    let fetcher = Fetcher::new(FetchConfig {
+    Fetcher::new(FetchConfig {
         user_agent: USER_AGENT.to_string(),
         proxy: settings.proxy.filter(|p| !p.trim().is_empty()),
+        guard_redirects: true,
         ..FetchConfig::default()
     })
-    .map_err(|e| EngineError::Fetch(e.to_string()))?;
-    capture_with(engine, &fetcher, article_id).await
+    .map_err(|e| EngineError::Fetch(e.to_string()))
 }
 
 /// [`capture`] with a given fetcher (the app's, or a test's).
@@ -82,13 +94,26 @@ pub async fn capture_with(
     let now = engine.now();
     let snapshot = match fetch_page(fetcher, &article).await {
         Ok(page) => {
-            let extracted = tokio::task::spawn_blocking(move || extract(page, now)).await;
+            let url = page.final_url.clone();
+            let extracted = tokio::time::timeout(
+                EXTRACT_TIME,
+                tokio::task::spawn_blocking(move || extract(page, now)),
+            )
+            .await;
             match extracted {
-                Ok(Ok(s)) => s,
-                Ok(Err(msg)) => from_feed(&article, msg, now),
-                Err(join) => {
+                Ok(Ok(Ok(s))) => s,
+                Ok(Ok(Err(msg))) => from_feed(&article, msg, now),
+                Ok(Err(join)) => {
                     from_feed(&article, format!("the page could not be read: {join}"), now)
                 }
+                Err(_) => from_feed(
+                    &article,
+                    format!(
+                        "reading {url} took longer than {} s; it is not an article page",
+                        EXTRACT_TIME.as_secs()
+                    ),
+                    now,
+                ),
             }
         }
         Err(msg) => from_feed(&article, msg, now),
@@ -132,6 +157,14 @@ struct Page {
 /// not articles, and parsing them would only burn time.
 const MAX_ELEMENTS: usize = 100_000;
 
+/// The longest the readable-text extraction may take before the capture
+/// gives up and keeps the feed text. The depth and element bounds keep real
+/// work far below it; this only stops a page that defeats them.
+const EXTRACT_TIME: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// How much of a body is looked at to tell a binary file from a page.
+const SNIFF_BYTES: usize = 8192;
+
 async fn fetch_page(fetcher: &Fetcher, article: &Article) -> std::result::Result<Page, String> {
     let raw = article
         .url
@@ -159,6 +192,11 @@ async fn fetch_page(fetcher: &Fetcher, article: &Article) -> std::result::Result
             {
                 return Err(format!("{final_url} is not a web page (it is {m})"));
             }
+            if looks_binary(&body) {
+                return Err(format!(
+                    "{final_url} is not a web page (its content is binary, not text)"
+                ));
+            }
             let html =
                 outpost_feeds::charset::decode(&body, content_type.as_deref(), Some(&final_url))
                     .text;
@@ -176,35 +214,73 @@ async fn fetch_page(fetcher: &Fetcher, article: &Article) -> std::result::Result
 /// Readability extraction, then sanitising. CPU work: runs on a blocking
 /// thread.
 fn extract(page: Page, fetched_at: Timestamp) -> std::result::Result<Snapshot, String> {
+    read_page(&page.html, &page.final_url, fetched_at)
+}
+
+/// The page reader: the readable part of a page's HTML (fetched from
+/// `final_url`) as a snapshot, or a sentence saying why there is none.
+/// Bounded in depth and size whatever the HTML (see [`capture`]); public so
+/// that it can be fuzzed on its own.
+pub fn read_page(
+    html: &str,
+    final_url: &Url,
+    fetched_at: Timestamp,
+) -> std::result::Result<Snapshot, String> {
     let cfg = dom_smoothie::Config {
         max_elements_to_parse: MAX_ELEMENTS,
         text_mode: dom_smoothie::TextMode::Formatted,
         ..Default::default()
     };
-    let no_text = || format!("{} has no readable article text", page.final_url);
-    let mut readability = dom_smoothie::Readability::new(
-        page.html.as_str(),
-        Some(page.final_url.as_str()),
-        Some(cfg),
-    )
-    .map_err(|e| format!("{}: {e}", page.final_url))?;
+    let no_text = || format!("{} has no readable article text", final_url);
+    // Readability walks the tree recursively: nesting is bounded first, in
+    // one linear pass, so a page of 40,000 nested elements is read flat
+    // instead of overflowing the stack (Hardening 2, item 2).
+    let bounded = bound_html(html, MAX_HTML_DEPTH);
+    if bounded.elements > MAX_ELEMENTS {
+        return Err(format!(
+            "{} has more than {MAX_ELEMENTS} elements; it is not an article page",
+            final_url
+        ));
+    }
+    let mut readability =
+        dom_smoothie::Readability::new(bounded.html.as_ref(), Some(final_url.as_str()), Some(cfg))
+            .map_err(|e| format!("{}: {e}", final_url))?;
     let article = readability.parse().map_err(|e| match e {
         dom_smoothie::ReadabilityError::GrabFailed => no_text(),
-        e => format!("{}: {e}", page.final_url),
+        e => format!("{}: {e}", final_url),
     })?;
     let text = tidy_text(&article.text_content);
     if text.is_empty() {
         return Err(no_text());
     }
-    let html = sanitize_html(&article.content, Some(&page.final_url));
+    let html = sanitize_html(&article.content, Some(final_url));
     Ok(Snapshot {
-        final_url: Some(page.final_url.to_string()),
+        final_url: Some(final_url.to_string()),
         fetched_at,
         html: Some(html),
         sha256: Some(text_sha256(&text)),
         text: Some(text),
         error: None,
     })
+}
+
+/// Whether a body is a binary file rather than text in any charset: a NUL
+/// byte (outside UTF-16, which announces itself with a byte-order mark), or
+/// more than one byte in ten that is a control character no text uses. A
+/// binary served without a Content-Type is not evidence of an article.
+fn looks_binary(body: &[u8]) -> bool {
+    if body.starts_with(&[0xFF, 0xFE]) || body.starts_with(&[0xFE, 0xFF]) {
+        return false;
+    }
+    let head = &body[..body.len().min(SNIFF_BYTES)];
+    if head.contains(&0) {
+        return true;
+    }
+    let odd = head
+        .iter()
+        .filter(|b| matches!(b, 0x01..=0x08 | 0x0E..=0x1A | 0x1C..=0x1F | 0x7F))
+        .count();
+    odd * 10 > head.len()
 }
 
 /// The snapshot of a page that could not be captured: the feed's content.

@@ -12,6 +12,7 @@ pub mod error;
 pub mod evidence;
 pub mod export;
 pub mod logging;
+pub mod moves;
 pub mod notify;
 pub mod paths;
 pub mod retention;

@@ -6,7 +6,8 @@ use std::path::Path;
 
 use outpost_core::query::Query;
 use outpost_core::{NewSource, NewWatchlist, Severity, SourceKind};
-use outpost_feeds::opml::{OpmlEntry, read_opml, write_opml};
+use outpost_feeds::address::{normalize_feed_url, redact_url};
+use outpost_feeds::opml::{OpmlEntry, check_folder, read_opml, write_opml};
 use serde::{Deserialize, Serialize};
 
 use crate::api::ImportSummary;
@@ -112,30 +113,11 @@ pub fn import_opml(
             .title
             .clone()
             .filter(|t| !t.trim().is_empty())
-            .unwrap_or_else(|| e.url.clone());
-        if url::Url::parse(&e.url).map(|u| matches!(u.scheme(), "http" | "https")) != Ok(true) {
-            summary.errors.push(format!(
-                "{name}: '{}' is not an http(s) feed address",
-                e.url
-            ));
-        } else {
-            let new = NewSource {
-                kind: SourceKind::Feed,
-                url: e.url.clone(),
-                name,
-                interval_secs: DEFAULT_INTERVAL_SECS,
-                lang: None,
-                country: None,
-                folder: (!e.folder.is_empty()).then(|| e.folder.join("/")),
-                tags: vec![],
-            };
-            match engine.add_source_unchecked(&new) {
-                Ok(_) => summary.added += 1,
-                Err(EngineError::Store(outpost_store::StoreError::SourceExists { .. })) => {
-                    summary.skipped += 1
-                }
-                Err(err) => summary.errors.push(format!("{}: {err}", new.name)),
-            }
+            .unwrap_or_else(|| redact_url(&e.url).into_owned());
+        match import_entry(engine, &e, name.clone()) {
+            Ok(true) => summary.added += 1,
+            Ok(false) => summary.skipped += 1,
+            Err(msg) => summary.errors.push(format!("{name}: {msg}")),
         }
         progress(i + 1, total);
     }
@@ -143,20 +125,61 @@ pub fn import_opml(
     Ok(summary)
 }
 
-/// The source list as OPML, folders as nested outlines.
+/// Adds one OPML entry; `Ok(false)` when the feed is already in the archive.
+fn import_entry(engine: &Engine, e: &OpmlEntry, name: String) -> std::result::Result<bool, String> {
+    // Normalised, so that a feed written two ways is found as one source.
+    let url = normalize_feed_url(&e.url)
+        .ok_or_else(|| format!("'{}' is not an http(s) feed address", redact_url(&e.url)))?;
+    if let Some(folder) = &e.folder {
+        check_folder(folder)?;
+    }
+    let new = NewSource {
+        kind: SourceKind::Feed,
+        url,
+        name,
+        interval_secs: e
+            .interval_secs
+            .filter(|i| *i > 0)
+            .unwrap_or(DEFAULT_INTERVAL_SECS),
+        lang: e.language.clone(),
+        country: None,
+        folder: e.folder.clone().filter(|f| !f.is_empty()),
+        tags: e.tags.clone(),
+    };
+    let id = match engine.add_source_unchecked(&new) {
+        Ok(id) => id,
+        Err(EngineError::Store(outpost_store::StoreError::SourceExists { .. })) => {
+            return Ok(false);
+        }
+        Err(err) => return Err(err.to_string()),
+    };
+    if e.disabled {
+        engine
+            .store()
+            .set_source_enabled(id, false, Some("disabled in the imported OPML file"))
+            .map_err(|err| err.to_string())?;
+    }
+    Ok(true)
+}
+
+/// The source list as OPML, folders as nested outlines, with what other
+/// readers have no attribute for in Outpost's own (see
+/// `outpost_feeds::opml`). Credentials in an address are written as `***`:
+/// an exported list is meant to be shared.
 pub fn export_opml(engine: &Engine) -> Result<String> {
     let entries: Vec<OpmlEntry> = engine
         .store()
         .list_sources()?
         .into_iter()
         .map(|s| OpmlEntry {
-            url: s.url,
+            url: redact_url(&s.url).into_owned(),
             title: Some(s.name),
             html_url: None,
-            folder: s
-                .folder
-                .map(|f| f.split('/').map(str::to_string).collect())
-                .unwrap_or_default(),
+            folder: s.folder,
+            interval_secs: Some(s.interval_secs),
+            language: s.lang,
+            tags: s.tags,
+            disabled: !s.enabled,
         })
         .collect();
     write_opml("Outpost sources", &entries).map_err(|e| EngineError::invalid(e.to_string()))

@@ -32,6 +32,47 @@ pub fn default_user_agent() -> String {
     )
 }
 
+/// A host-name resolver for the fetcher, in place of the system's: tests
+/// map made-up public names to 127.0.0.1 with it.
+#[derive(Clone)]
+pub struct DnsResolver(pub Arc<dyn reqwest::dns::Resolve>);
+
+impl DnsResolver {
+    /// A resolver that knows only the names given, each at one address;
+    /// any other name fails to resolve. For tests: a made-up public name
+    /// can then lead to a server on 127.0.0.1.
+    pub fn fixed(names: impl IntoIterator<Item = (String, std::net::IpAddr)>) -> DnsResolver {
+        DnsResolver(Arc::new(FixedResolver(
+            names
+                .into_iter()
+                .map(|(n, ip)| (n.to_ascii_lowercase(), ip))
+                .collect(),
+        )))
+    }
+}
+
+struct FixedResolver(HashMap<String, std::net::IpAddr>);
+
+impl reqwest::dns::Resolve for FixedResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let found = self.0.get(&name.as_str().to_ascii_lowercase()).copied();
+        let host = name.as_str().to_string();
+        Box::pin(async move {
+            match found {
+                Some(ip) => Ok(Box::new(std::iter::once(std::net::SocketAddr::new(ip, 0)))
+                    as reqwest::dns::Addrs),
+                None => Err(format!("{host} is not a known name").into()),
+            }
+        })
+    }
+}
+
+impl std::fmt::Debug for DnsResolver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DnsResolver")
+    }
+}
+
 /// How the fetcher behaves. `Default` gives the polite values the app polls with.
 #[derive(Debug, Clone)]
 pub struct FetchConfig {
@@ -46,6 +87,13 @@ pub struct FetchConfig {
     pub max_body_bytes: usize,
     pub per_host_limit: usize,
     pub global_limit: usize,
+    /// Refuse a redirect from a public address into a loopback, private or
+    /// link-local one (`address::is_internal`). On for page captures and
+    /// image loads, whose addresses come from feeds; off for polls, whose
+    /// addresses the analyst chose. See [`Fetcher::fetch`].
+    pub guard_redirects: bool,
+    /// Resolves host names; `None` is the system resolver.
+    pub resolver: Option<DnsResolver>,
 }
 
 impl Default for FetchConfig {
@@ -58,6 +106,8 @@ impl Default for FetchConfig {
             max_body_bytes: 10 * 1024 * 1024,
             per_host_limit: 2,
             global_limit: 8,
+            guard_redirects: false,
+            resolver: None,
         }
     }
 }
@@ -139,6 +189,10 @@ pub enum FetchError {
     BodyTooLarge { limit: usize },
     #[error("the response could not be read: {0}")]
     Body(String),
+    #[error(
+        "the page redirected to {host}, a loopback, private or link-local address; a public page may not lead there"
+    )]
+    InternalRedirect { host: String },
 }
 
 impl FetchError {
@@ -155,6 +209,7 @@ impl FetchError {
             FetchError::Status { .. } => "http_status",
             FetchError::BodyTooLarge { .. } => "body_too_large",
             FetchError::Body(_) => "body",
+            FetchError::InternalRedirect { .. } => "internal_redirect",
         }
     }
 }
@@ -170,6 +225,79 @@ struct Inner {
     config: FetchConfig,
     global: Arc<Semaphore>,
     hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
+    /// Set when `guard_redirects` is on: the host names allowed to resolve
+    /// to internal addresses.
+    guard: Option<Arc<Guard>>,
+}
+
+/// The host names a guarded fetcher lets resolve to internal addresses: the
+/// ones a fetch started from (the page itself), never one a redirect named.
+#[derive(Default)]
+struct Guard {
+    origins: Mutex<std::collections::HashSet<String>>,
+}
+
+impl Guard {
+    fn allow(&self, host: &str) {
+        self.origins
+            .lock()
+            .expect("guard lock")
+            .insert(host.to_ascii_lowercase());
+    }
+    fn allowed(&self, host: &str) -> bool {
+        self.origins
+            .lock()
+            .expect("guard lock")
+            .contains(&host.to_ascii_lowercase())
+    }
+}
+
+/// The system resolver, through tokio.
+struct SystemResolver;
+
+impl reqwest::dns::Resolve for SystemResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_string();
+        Box::pin(async move {
+            let addrs: Vec<std::net::SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
+/// Resolves through `inner`, and refuses an internal address for a name
+/// that is not the origin of a fetch. Checking the addresses actually
+/// connected to, not a lookup made beforehand, leaves no window for a name
+/// that answers differently the second time.
+struct GuardedResolver {
+    inner: Arc<dyn reqwest::dns::Resolve>,
+    guard: Arc<Guard>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{host} resolves to {ip}, a loopback, private or link-local address; a public page may not redirect there"
+)]
+struct InternalAddress {
+    host: String,
+    ip: std::net::IpAddr,
+}
+
+impl reqwest::dns::Resolve for GuardedResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_string();
+        let allowed = self.guard.allowed(&host);
+        let lookup = self.inner.resolve(name);
+        Box::pin(async move {
+            let addrs: Vec<std::net::SocketAddr> = lookup.await?.collect();
+            if !allowed && let Some(a) = addrs.iter().find(|a| crate::address::is_internal(a.ip()))
+            {
+                return Err(Box::new(InternalAddress { host, ip: a.ip() }) as _);
+            }
+            Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
 }
 
 impl Fetcher {
@@ -198,11 +326,25 @@ impl Fetcher {
                 builder.proxy(proxy)
             }
         };
+        let inner_resolver: Arc<dyn reqwest::dns::Resolve> = match &config.resolver {
+            Some(r) => Arc::clone(&r.0),
+            None => Arc::new(SystemResolver),
+        };
+        let guard = config.guard_redirects.then(|| Arc::new(Guard::default()));
+        builder = match &guard {
+            Some(g) => builder.dns_resolver(Arc::new(GuardedResolver {
+                inner: inner_resolver,
+                guard: Arc::clone(g),
+            })),
+            None if config.resolver.is_some() => builder.dns_resolver(inner_resolver),
+            None => builder,
+        };
         let client = builder
             .build()
             .map_err(|e| FetchError::Client(e.to_string()))?;
         Ok(Fetcher {
             inner: Arc::new(Inner {
+                guard,
                 client,
                 global: Arc::new(Semaphore::new(config.global_limit.max(1))),
                 hosts: Mutex::new(HashMap::new()),
@@ -272,9 +414,26 @@ impl Fetcher {
         let mut url = req.url.clone();
         let mut moved: Option<Url> = None;
         let mut still_permanent = true;
-        for _ in 0..=MAX_REDIRECTS {
+        // A guarded fetch trusts the address it was given (the analyst may
+        // have chosen a local one) but no redirect from a public address
+        // into an internal one: IP literals are checked here, names by the
+        // guarded resolver when they are looked up.
+        let origin_public = match &self.inner.guard {
+            Some(guard) => {
+                if let Some(url::Host::Domain(d)) = req.url.host() {
+                    guard.allow(d);
+                }
+                !is_internal_host(&req.url)
+            }
+            None => false,
+        };
+        for hop in 0..=MAX_REDIRECTS {
             if !matches!(url.scheme(), "http" | "https") {
                 return Err((FetchError::UnsupportedScheme(url.to_string()), None));
+            }
+            if hop > 0 && origin_public && is_internal_host(&url) {
+                let host = url.host_str().unwrap_or("?").to_string();
+                return Err((FetchError::InternalRedirect { host }, None));
             }
             let _host = self.host_permit(&url).await;
             let mut r = self.inner.client.get(url.clone());
@@ -368,6 +527,19 @@ impl Fetcher {
             });
         }
         Err((FetchError::TooManyRedirects, None))
+    }
+}
+
+/// Whether a URL names an internal address literally (an IP in the ranges
+/// of `address::is_internal`, or `localhost`).
+fn is_internal_host(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => crate::address::is_internal(ip.into()),
+        Some(url::Host::Ipv6(ip)) => crate::address::is_internal(ip.into()),
+        Some(url::Host::Domain(d)) => {
+            d.eq_ignore_ascii_case("localhost") || d.to_ascii_lowercase().ends_with(".localhost")
+        }
+        None => false,
     }
 }
 

@@ -19,6 +19,7 @@
 //! Architecture invariant: nothing here touches the database or the clock of
 //! the scheduler; the fetcher measures elapsed time only.
 
+pub mod address;
 pub mod charset;
 pub mod dates;
 pub mod defaults;

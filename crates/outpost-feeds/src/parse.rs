@@ -2,6 +2,7 @@
 //! mapping of the dialects, then Outpost's own rules for text, links, ids
 //! and HTML.
 
+use std::borrow::Cow;
 use std::sync::{Arc, Mutex};
 
 use feed_rs::model::{self as fr, Text};
@@ -10,7 +11,7 @@ use url::Url;
 use crate::charset;
 use crate::dates::parse_date;
 use crate::model::{Entry, FeedFormat, ParseError, ParsedFeed};
-use crate::sanitize::{html_to_text, sanitize_html};
+use crate::sanitize::{MAX_HTML_DEPTH, html_to_text, sanitize_html_reporting, strip_controls};
 use crate::xml_clean::{self, ItemHint, NO_LINK, NS_ATOM03, NS_RSS090, RootInfo};
 
 /// Documents larger than this are refused outright (the fetcher's body cap
@@ -58,8 +59,15 @@ pub fn parse(
 
     let mut items = Vec::new();
     let (format, feed) = if text.starts_with('{') {
+        let repaired = repair_lone_surrogates(text);
+        if repaired.is_some() {
+            warnings.push(
+                "the JSON has escaped UTF-16 surrogates without their pair; each was replaced with \u{FFFD}".into(),
+            );
+        }
+        let json = repaired.as_deref().unwrap_or(text);
         let feed = parser()
-            .parse(text.as_bytes())
+            .parse(json.as_bytes())
             .map_err(|e| ParseError::NotAFeed(format!("JSON that is not a JSON Feed ({e})")))?;
         (FeedFormat::Json1, feed)
     } else {
@@ -116,14 +124,91 @@ pub fn parse(
         }
     }
 
-    Ok(map_feed(
-        feed,
-        format,
-        decoded.encoding,
-        warnings,
-        items,
-        base_url,
-    ))
+    let mut parsed = map_feed(feed, format, decoded.encoding, warnings, items, base_url);
+    strip_feed_controls(&mut parsed);
+    Ok(parsed)
+}
+
+/// Applies [`strip_controls`] to every text the feed gave, whatever its
+/// format (Hardening 2, item 10: JSON Feed titles kept ESC and friends).
+fn strip_feed_controls(feed: &mut ParsedFeed) {
+    fn fix(s: &mut String) {
+        if let Cow::Owned(clean) = strip_controls(s) {
+            *s = clean;
+        }
+    }
+    fn fix_opt(s: &mut Option<String>) {
+        if let Some(s) = s {
+            fix(s);
+        }
+    }
+    fix_opt(&mut feed.title);
+    fix_opt(&mut feed.link);
+    fix_opt(&mut feed.description);
+    fix_opt(&mut feed.language);
+    fix_opt(&mut feed.id);
+    for e in &mut feed.entries {
+        fix_opt(&mut e.id);
+        fix_opt(&mut e.title);
+        fix_opt(&mut e.link);
+        fix_opt(&mut e.summary);
+        fix_opt(&mut e.content_html);
+        e.authors.iter_mut().for_each(fix);
+    }
+}
+
+/// JSON with each `\uXXXX` escape of a lone UTF-16 surrogate replaced by
+/// `\uFFFD`, or `None` when there is none. serde_json refuses a whole
+/// document for one such escape, which is a common encoder bug; the rest of
+/// the feed is worth reading. One linear pass; a backslash escape is always
+/// inside a string in JSON, so the scan needs no JSON grammar.
+fn repair_lone_surrogates(json: &str) -> Option<String> {
+    fn unit_at(b: &[u8], i: usize) -> Option<u16> {
+        // `\u` then four hex digits at `i`.
+        if b.get(i) != Some(&b'\\') || b.get(i + 1) != Some(&b'u') {
+            return None;
+        }
+        let hex = std::str::from_utf8(b.get(i + 2..i + 6)?).ok()?;
+        u16::from_str_radix(hex, 16).ok()
+    }
+    let b = json.as_bytes();
+    let mut lone: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        match unit_at(b, i) {
+            Some(0xD800..=0xDBFF) => {
+                if matches!(unit_at(b, i + 6), Some(0xDC00..=0xDFFF)) {
+                    i += 12;
+                } else {
+                    lone.push(i);
+                    i += 6;
+                }
+            }
+            Some(0xDC00..=0xDFFF) => {
+                lone.push(i);
+                i += 6;
+            }
+            Some(_) => i += 6,
+            // Any other escape is two characters long.
+            None => i += 2,
+        }
+    }
+    if lone.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(json.len());
+    let mut last = 0;
+    for at in lone {
+        out.push_str(&json[last..at]);
+        out.push_str("\\uFFFD");
+        last = at + 6;
+    }
+    out.push_str(&json[last..]);
+    Some(out)
 }
 
 /// feed-rs configured for Outpost: our date reader (recording what it
@@ -229,14 +314,26 @@ fn map_feed(
     // skipped some; then the hints are not used rather than misapplied.
     let mut hints = items.into_iter();
     let aligned = hints.len() == feed.entries.len();
+    let mut flattened = 0;
     let entries = feed
         .entries
         .into_iter()
         .map(|e| {
             let hint = if aligned { hints.next() } else { None };
-            map_entry(e, atom, hint, entry_base.as_ref())
+            let (entry, flat) = map_entry(e, atom, hint, entry_base.as_ref());
+            flattened += usize::from(flat);
+            entry
         })
         .collect();
+    let mut warnings = warnings;
+    if flattened > 0 {
+        // Kept rather than refused: the text is all there, only the
+        // deepest markup is gone (Hardening 2, item 3).
+        warnings.push(format!(
+            "{flattened} entr{} nested HTML deeper than {MAX_HTML_DEPTH} levels; the deeper markup was flattened to its text",
+            if flattened == 1 { "y had" } else { "ies had" }
+        ));
+    }
     ParsedFeed {
         format,
         encoding,
@@ -255,7 +352,13 @@ fn map_feed(
     }
 }
 
-fn map_entry(e: fr::Entry, atom: bool, hint: Option<ItemHint>, base: Option<&Url>) -> Entry {
+/// One entry, and whether its HTML had to be flattened.
+fn map_entry(
+    e: fr::Entry,
+    atom: bool,
+    hint: Option<ItemHint>,
+    base: Option<&Url>,
+) -> (Entry, bool) {
     let hint = hint.unwrap_or_default();
     let id = Some(e.id.trim().to_string())
         .filter(|id| !id.is_empty())
@@ -283,7 +386,10 @@ fn map_entry(e: fr::Entry, atom: bool, hint: Option<ItemHint>, base: Option<&Url
             })
         })
         .or_else(|| e.summary.as_ref().map(|s| html_of(s, atom)))
-        .map(|html| sanitize_html(&html, base))
+        .map(|html| sanitize_html_reporting(&html, base));
+    let flattened = content_html.as_ref().is_some_and(|(_, f)| *f);
+    let content_html = content_html
+        .map(|(h, _)| h)
         .filter(|h| !h.trim().is_empty());
     let summary = match &e.summary {
         Some(s) => Some(text_of(s, atom)),
@@ -293,7 +399,7 @@ fn map_entry(e: fr::Entry, atom: bool, hint: Option<ItemHint>, base: Option<&Url
             .and_then(|c| c.body.as_deref())
             .map(|b| truncate(html_to_text(b), SUMMARY_CHARS)),
     };
-    Entry {
+    let entry = Entry {
         id,
         title: e.title.as_ref().map(|t| text_of(t, atom)),
         link,
@@ -313,7 +419,8 @@ fn map_entry(e: fr::Entry, atom: bool, hint: Option<ItemHint>, base: Option<&Url
                 name.or(p.email.as_deref()).map(str::to_string)
             })
             .collect(),
-    }
+    };
+    (entry, flattened)
 }
 
 /// Plain text of a text construct. Atom says exactly what a `type="text"`

@@ -536,14 +536,9 @@ impl Cleaner {
         }
         // C0 controls other than tab and line breaks are not XML characters;
         // NUL and ESC in particular must reach neither the archive nor a
-        // terminal that prints a title.
-        let xml_char = |c: &char| *c >= ' ' || matches!(c, '\t' | '\n' | '\r');
-        if s.contains(|c: char| ('\u{80}'..='\u{9f}').contains(&c) || !xml_char(&c)) {
-            self.pending
-                .extend(s.chars().filter(xml_char).map(demoronize));
-        } else {
-            self.pending.push_str(s);
-        }
+        // terminal that prints a title. The same rule applies to every
+        // format (`parse` applies it again to what JSON Feed gives).
+        self.pending.push_str(&crate::sanitize::strip_controls(s));
     }
 
     fn flush_text(&mut self) {
@@ -652,19 +647,6 @@ impl Cleaner {
                 .unwrap_or_else(|_| body[..end].to_string());
             self.dtd.entry(name.to_string()).or_insert(value);
         }
-    }
-}
-
-/// C1 control characters never mean anything in feed text; they are
-/// windows-1252 punctuation (curly quotes, dashes) that went through a
-/// Latin-1 decoder, so they are mapped back as browsers and feedparser do.
-fn demoronize(c: char) -> char {
-    if ('\u{80}'..='\u{9f}').contains(&c) {
-        let byte = [c as u32 as u8];
-        let (decoded, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&byte);
-        decoded.chars().next().unwrap_or(c)
-    } else {
-        c
     }
 }
 

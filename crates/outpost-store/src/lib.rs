@@ -225,6 +225,15 @@ impl Store {
             });
         }
         if file {
+            // SQLite opens a file it may not write read-only without saying
+            // so (a read-only mount, a file without write permission); a WAL
+            // archive whose -shm survived would then even pass the check
+            // below, and the first write would fail instead.
+            if c.is_readonly(rusqlite::MAIN_DB)? {
+                return Err(StoreError::ReadOnly {
+                    path: self.path.clone(),
+                });
+            }
             let mode: String = c.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
             if !mode.eq_ignore_ascii_case("wal") {
                 // SQLite falls back silently when it cannot create the -wal

@@ -15,7 +15,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 use crate::error::Result;
 
 /// Migration `i` (0-based) brings the schema from version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3_PENDING_MOVE];
 
 /// The schema version this build writes and understands.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -247,6 +247,13 @@ UPDATE alerts SET spans = (
 pub fn migration_sql(i: usize) -> &'static str {
     MIGRATIONS[i]
 }
+
+/// Schema version 3: a feed's permanent move to another host waits here
+/// for the analyst to accept it (SECURITY.md, section 2); the stored `url`
+/// is still the one polled.
+const V3_PENDING_MOVE: &str = r#"
+ALTER TABLE sources ADD COLUMN pending_move_url TEXT;
+"#;
 
 /// Reads the schema version.
 pub(crate) fn version(conn: &Connection) -> Result<i64> {

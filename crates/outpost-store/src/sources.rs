@@ -190,6 +190,48 @@ impl Store {
         })
     }
 
+    /// Records (or with `None` clears) a permanent move of the source's
+    /// feed to another host, which waits for the analyst to accept it.
+    pub fn set_source_pending_move(&self, id: SourceId, url: Option<&str>) -> Result<()> {
+        self.run(|| {
+            let n = self.conn.execute(
+                "UPDATE sources SET pending_move_url = ?2 WHERE id = ?1 AND removed_at IS NULL",
+                params![id, url],
+            )?;
+            found(n, "source", id)
+        })
+    }
+
+    /// The address a source's feed moved to, waiting to be accepted.
+    pub fn source_pending_move(&self, id: SourceId) -> Result<Option<String>> {
+        self.run(|| {
+            let url = self
+                .conn
+                .query_row(
+                    "SELECT pending_move_url FROM sources WHERE id = ?1 AND removed_at IS NULL",
+                    params![id],
+                    |r| r.get::<_, Option<String>>(0),
+                )
+                .optional()?;
+            match url {
+                Some(url) => Ok(url),
+                None => Err(StoreError::NotFound { what: "source", id }),
+            }
+        })
+    }
+
+    /// Every pending move, by source.
+    pub fn pending_moves(&self) -> Result<Vec<(SourceId, String)>> {
+        self.run(|| {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT id, pending_move_url FROM sources
+                 WHERE pending_move_url IS NOT NULL AND removed_at IS NULL",
+            )?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
     /// Removes a source. Its articles go too, except those that are saved,
     /// alerted, snapshotted or also came from another source; if any are
     /// kept, the source stays as a hidden tombstone so they still name it.

@@ -56,14 +56,18 @@ enum Command {
     Disable { id: i64 },
     /// Load the default regional source pack
     Defaults,
+    /// Accept a feed's move to another host: the address it redirects to
+    /// for good becomes the source's address
+    AcceptMove { id: i64 },
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
     let engine = match args.command {
         Command::List { .. } | Command::Export { .. } => ctx.read_engine()?,
-        Command::Remove { .. } | Command::Enable { .. } | Command::Disable { .. } => {
-            ctx.existing_engine()?
-        }
+        Command::Remove { .. }
+        | Command::Enable { .. }
+        | Command::Disable { .. }
+        | Command::AcceptMove { .. } => ctx.existing_engine()?,
         Command::Add { .. } | Command::Import { .. } | Command::Defaults => ctx.quiet_engine()?,
     };
     match args.command {
@@ -88,11 +92,11 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
                 "added source {}: {} <{}>",
                 source.id,
                 safe(&source.name),
-                safe(&source.url)
+                safe(&outpost_feeds::address::redact_url(&source.url))
             );
         }
         Command::List { json } => {
-            let sources = engine.sources()?;
+            let sources = outpost_engine::moves::listed_sources(&engine)?;
             if json {
                 print_json(&sources)?;
             } else if sources.is_empty() {
@@ -159,6 +163,13 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
         Command::Remove { id } => {
             let removed = engine.remove_source(id)?;
             println!("removed source {id} ({removed} articles no longer needed were deleted)");
+        }
+        Command::AcceptMove { id } => {
+            let source = engine.accept_move(id)?;
+            println!(
+                "source {id} now polls {}",
+                outpost_feeds::address::redact_url(&source.url)
+            );
         }
         Command::Enable { id } => {
             engine.set_source_enabled(id, true, None)?;

@@ -4,6 +4,8 @@ mod charset;
 mod conformance;
 mod discover;
 mod fetch;
+mod fuzz;
+mod hardening;
 mod opml;
 mod parse;
 mod robustness;
