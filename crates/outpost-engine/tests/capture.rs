@@ -51,7 +51,7 @@ fn serve(pages: Vec<(&'static str, Option<&'static str>, Vec<u8>)>) -> String {
 }
 
 fn add_article(engine: &Engine, url: &str, text: &str) -> i64 {
-    let store = archive(&engine);
+    let store = archive(engine);
     let now = Utc::now();
     let source = store
         .add_source(
