@@ -7,7 +7,7 @@ CARGO ?= cargo
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 APP := $(TARGET_DIR)/debug/outpost-app
 
-.PHONY: run test setup ui app cli lint test-rust test-clock test-ui test-e2e icons bench clean-artifacts
+.PHONY: run test setup ui app cli lint test-rust test-clock test-fuzz fuzz test-ui test-e2e icons bench clean-artifacts
 
 run: setup ui app
 	@echo "Launching Outpost (database: $${OUTPOST_DB:-~/.local/share/outpost/outpost.db})"
@@ -18,7 +18,7 @@ run: setup ui app
 	    'echo "No display found: running under Xvfb on $$DISPLAY (screenshot: XAUTHORITY=/tmp/outpost-xvfb.auth DISPLAY=$$DISPLAY import -window root shot.png)"; exec dbus-run-session -- $(APP)'; \
 	fi
 
-test: setup ui lint test-rust test-clock test-ui test-e2e
+test: setup ui lint test-rust test-clock test-fuzz test-ui test-e2e
 
 setup:
 	@.ci/setup.sh
@@ -44,6 +44,23 @@ HOST_TRIPLE := $(shell rustc -vV 2>/dev/null | sed -n 's/^host: //p' | tr 'a-z-'
 test-clock: ui
 	FAKETIME_DONT_FAKE_MONOTONIC=1 CARGO_TARGET_$(HOST_TRIPLE)_RUNNER="faketime -f +365d" \
 	  $(CARGO) test --workspace --exclude outpost-app
+
+# Property-based fuzzing of the three parsers that read hostile input: the
+# query language, the feed parser and the page reader. `make test` runs a
+# pass of about a minute; `make fuzz` runs an optimised build far longer
+# (FUZZ_SCALE=10 multiplies the cases again).
+FUZZ_SCALE ?= 1
+define fuzz_pass
+	PROPTEST_CASES=$$(( $(1) * $(FUZZ_SCALE) )) $(CARGO) test $(2) -p outpost-core --test matcher fuzz_query_parser
+	PROPTEST_CASES=$$(( $(3) * $(FUZZ_SCALE) )) $(CARGO) test $(2) -p outpost-feeds --test it fuzz
+	PROPTEST_CASES=$$(( $(4) * $(FUZZ_SCALE) )) $(CARGO) test $(2) -p outpost-engine --test fuzz
+endef
+
+test-fuzz:
+	$(call fuzz_pass,10000,,40,60)
+
+fuzz:
+	$(call fuzz_pass,500000,--release,5000,5000)
 
 test-ui:
 	cd ui && npm run --silent check && npm test
