@@ -370,6 +370,8 @@ pub struct AlertRow {
     pub story_id: Option<StoryId>,
     /// How many distinct sources reported the alert's story (1 without one).
     pub story_sources: u32,
+    /// In Saved, whatever the triage state (dismissing keeps it there).
+    pub saved: bool,
 }
 
 /// Full-text search order.

@@ -54,6 +54,9 @@ pub struct AppInfo {
     pub unread: u64,
     pub notifications: NotificationStatus,
     pub polling_paused: bool,
+    /// Changes whenever the alerts change, in this app or in another
+    /// process on the archive; the UI refetches its lists when it moves.
+    pub alerts_version: String,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -86,6 +89,32 @@ pub struct NewSourceInput {
     pub interval_secs: Option<u32>,
     pub lang: Option<String>,
     pub folder: Option<String>,
+    pub tags: Vec<String>,
+    /// Keep the source even when its address cannot be read now ("Add
+    /// anyway"): it is stored as given, and its error shows after the next
+    /// poll, which is retried on its schedule.
+    #[serde(default)]
+    pub keep_failing: bool,
+}
+
+/// Every editable property of a source, as the Sources page's editor sends
+/// them.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct SourceEdit {
+    pub name: String,
+    pub interval_secs: u32,
+    pub lang: Option<String>,
+    pub folder: Option<String>,
+    pub tags: Vec<String>,
+    pub enabled: bool,
+}
+
+/// An alert's triage as it was before a change, which undo puts back.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct AlertTriageInput {
+    pub state: AlertState,
+    pub saved: bool,
+    pub note: Option<String>,
     pub tags: Vec<String>,
 }
 
@@ -172,6 +201,8 @@ pub struct AlertView {
     pub published: Option<String>,
     pub created_at: String,
     pub state: AlertState,
+    /// In Saved, whatever the state: dismissing keeps it there.
+    pub saved: bool,
     pub story_id: Option<i64>,
     pub story_sources: u32,
     pub note: Option<String>,
@@ -273,6 +304,7 @@ pub fn typescript_bindings() -> String {
         SourceKind::decl(&cfg),
         SourceView::decl(&cfg),
         NewSourceInput::decl(&cfg),
+        SourceEdit::decl(&cfg),
         ImportSummary::decl(&cfg),
         WatchlistView::decl(&cfg),
         WatchlistInput::decl(&cfg),
@@ -283,6 +315,7 @@ pub fn typescript_bindings() -> String {
         ArticleView::decl(&cfg),
         StoryMember::decl(&cfg),
         AlertDetail::decl(&cfg),
+        AlertTriageInput::decl(&cfg),
         SearchOrder::decl(&cfg),
         SearchRequest::decl(&cfg),
         SearchHitView::decl(&cfg),
@@ -347,6 +380,7 @@ pub fn app_info(engine: &Engine) -> Result<AppInfo> {
         unread: stats.unread,
         notifications: engine.notification_status(),
         polling_paused: engine.is_paused(),
+        alerts_version: engine.store().alerts_version()?,
     })
 }
 
@@ -383,17 +417,89 @@ pub fn list_sources(engine: &Engine) -> Result<Vec<SourceView>> {
 }
 
 pub async fn add_source(engine: &Engine, input: NewSourceInput) -> Result<SourceView> {
-    let s = engine
-        .add_source(NewSourceRequest {
-            url: input.url,
-            name: input.name,
-            interval_secs: input.interval_secs,
-            lang: input.lang,
-            folder: input.folder,
-            tags: input.tags,
-        })
-        .await?;
-    Ok(source_view(s))
+    let keep_failing = input.keep_failing;
+    let req = NewSourceRequest {
+        url: input.url.clone(),
+        name: input.name.clone(),
+        interval_secs: input.interval_secs,
+        lang: input.lang.clone(),
+        folder: input.folder.clone(),
+        tags: input.tags.clone(),
+    };
+    match engine.add_source(req).await {
+        Ok(s) => Ok(source_view(s)),
+        // "Add anyway": a source that fails now (404, timeout) is kept as
+        // typed, so the analyst can retry or fix it later; its poll records
+        // the error on the source.
+        Err(EngineError::Fetch(_)) if keep_failing => {
+            let url = input.url.trim().to_string();
+            let name = input
+                .name
+                .filter(|n| !n.trim().is_empty())
+                .or_else(|| {
+                    url::Url::parse(&url)
+                        .ok()
+                        .and_then(|u| u.host_str().map(str::to_string))
+                })
+                .unwrap_or_else(|| url.clone());
+            let id = engine.add_source_unchecked(&outpost_core::NewSource {
+                kind: SourceKind::Feed,
+                url,
+                name,
+                interval_secs: input
+                    .interval_secs
+                    .unwrap_or(crate::engine::DEFAULT_INTERVAL_SECS),
+                lang: input.lang,
+                country: None,
+                folder: input.folder,
+                tags: input.tags,
+            })?;
+            engine.wake();
+            Ok(source_view(engine.store().get_source(id)?))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Edits every property of a source. A changed interval takes effect at
+/// once: the next poll is rescheduled from the last one.
+pub fn update_source(engine: &Engine, id: SourceId, edit: SourceEdit) -> Result<SourceView> {
+    let name = edit.name.trim().to_string();
+    if name.is_empty() {
+        return Err(EngineError::invalid(
+            "A source needs a name; type one, or keep the one it had",
+        ));
+    }
+    if !(60..=7 * 86_400).contains(&edit.interval_secs) {
+        return Err(EngineError::invalid(format!(
+            "An interval of {} seconds is out of range; choose between 1 minute and 7 days",
+            edit.interval_secs
+        )));
+    }
+    let blank = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let patch = outpost_core::SourcePatch {
+        name: Some(name),
+        interval_secs: Some(edit.interval_secs),
+        lang: Some(blank(edit.lang).map(|l| l.to_lowercase())),
+        country: None,
+        folder: Some(blank(edit.folder)),
+        tags: Some(
+            edit.tags
+                .into_iter()
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .collect(),
+        ),
+    };
+    let view = {
+        let store = engine.store();
+        store.update_source(id, &patch)?;
+        let reason = (!edit.enabled).then_some("disabled by the analyst");
+        store.set_source_enabled(id, edit.enabled, reason)?;
+        source_view(store.get_source(id)?)
+    };
+    engine.wake();
+    Ok(view)
 }
 
 pub fn list_watchlists(engine: &Engine) -> Result<Vec<WatchlistView>> {
@@ -552,6 +658,7 @@ pub fn alert_view(a: outpost_core::AlertRow) -> AlertView {
         published: a.published.map(rfc3339),
         created_at: rfc3339(a.created_at),
         state: a.state,
+        saved: a.saved,
         story_id: a.story_id,
         story_sources: a.story_sources,
         note: a.note,
@@ -659,6 +766,28 @@ pub async fn set_alert_state(engine: &Engine, id: AlertId, state: AlertState) ->
         return Ok(());
     }
     Ok(engine.store().set_alert_state(id, state, engine.now())?)
+}
+
+/// Saves an alert (capturing its page as evidence) or takes it out of
+/// Saved; the triage state is left as it is.
+pub async fn set_alert_saved(engine: &Engine, id: AlertId, saved: bool) -> Result<()> {
+    if saved {
+        return set_alert_state(engine, id, AlertState::Saved).await;
+    }
+    Ok(engine.store().unsave_alert(id)?)
+}
+
+/// Undo: puts an alert's state, saved flag, note and tags back exactly.
+pub fn restore_alert(engine: &Engine, id: AlertId, t: AlertTriageInput) -> Result<()> {
+    Ok(engine.store().restore_alert(
+        id,
+        &outpost_store::AlertTriage {
+            state: t.state,
+            saved: t.saved,
+            note: t.note,
+            tags: t.tags,
+        },
+    )?)
 }
 
 pub fn search(engine: &Engine, req: SearchRequest) -> Result<Vec<SearchHitView>> {

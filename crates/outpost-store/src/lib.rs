@@ -88,7 +88,7 @@ mod stories;
 mod text;
 mod views;
 
-pub use alerts::NewAlert;
+pub use alerts::{AlertTriage, NewAlert};
 pub use articles::{IngestStatus, Ingested, NewArticle};
 pub use error::{Result, StoreError};
 pub use search::QueryError;

@@ -15,7 +15,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 use crate::error::Result;
 
 /// Migration `i` (0-based) brings the schema from version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The schema version this build writes and understands.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -198,6 +198,15 @@ CREATE TABLE story_notifications (
     notified_at  INTEGER NOT NULL,
     PRIMARY KEY (story_id, watchlist_id)
 ) WITHOUT ROWID;
+"#;
+
+/// Schema version 2: "saved" is kept apart from the triage state, so
+/// dismissing a saved alert never takes it out of Saved (issue 20). The old
+/// state value `saved` stays valid and means "read and saved".
+const V2: &str = r#"
+ALTER TABLE alerts ADD COLUMN saved INTEGER NOT NULL DEFAULT 0;
+UPDATE alerts SET saved = 1 WHERE state = 'saved';
+CREATE INDEX alerts_saved ON alerts(saved) WHERE saved = 1;
 "#;
 
 /// Reads the schema version.
