@@ -169,6 +169,9 @@ pub struct PreviewHit {
     pub source_name: String,
     pub published: Option<String>,
     pub spans: Vec<Span>,
+    /// About 160 characters of the body around its first match, plain
+    /// text; null when only the title matched.
+    pub snippet: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, TS)]
@@ -579,12 +582,14 @@ pub fn preview_query(engine: &Engine, query: &str, limit: u32) -> Result<Vec<Pre
                 source: Some(&source),
             };
             if let Some(spans) = q.matches(&doc) {
+                let snippet = body_snippet(body, &spans);
                 hits.push(PreviewHit {
                     article_id: a.id,
                     title: a.title.clone(),
                     source_name: source,
                     published: a.published.map(rfc3339),
                     spans,
+                    snippet,
                 });
                 if hits.len() >= limit as usize {
                     break;
@@ -593,6 +598,31 @@ pub fn preview_query(engine: &Engine, query: &str, limit: u32) -> Result<Vec<Pre
         }
     }
     Ok(hits)
+}
+
+/// The body around its first matched span (byte offsets, as the matcher
+/// reports them), cut at character boundaries, with "…" where it was cut.
+pub fn body_snippet(body: &str, spans: &[Span]) -> Option<String> {
+    const SIDE: usize = 80;
+    let s = spans.iter().find(|s| s.field == Field::Body)?;
+    if s.start > s.end || s.end > body.len() {
+        return None;
+    }
+    let mut from = s.start.saturating_sub(SIDE);
+    while !body.is_char_boundary(from) {
+        from -= 1;
+    }
+    let mut to = (s.end + SIDE).min(body.len());
+    while !body.is_char_boundary(to) {
+        to += 1;
+    }
+    let text = body[from..to]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let lead = if from > 0 { "…" } else { "" };
+    let tail = if to < body.len() { "…" } else { "" };
+    Some(format!("{lead}{text}{tail}"))
 }
 
 /// Creates or edits a watchlist; with `backfill`, past archive matches become

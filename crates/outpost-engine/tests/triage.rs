@@ -232,3 +232,28 @@ fn add_anyway_keeps_a_failing_source_with_its_error() {
     );
     assert!(s.health.next_fetch_at.unwrap() > test_now());
 }
+
+/// Issue 20, watchlist editor: the preview showed titles only; a body match
+/// now comes with the text around it, cut at character boundaries.
+#[test]
+fn the_preview_shows_the_body_around_a_match() {
+    use outpost_core::{Field, Span};
+    let body =
+        "Пограничники сообщили о перестрелке на таджикско-афганской границе ночью. ".repeat(4);
+    let at = body.find("границе").unwrap();
+    let spans = [Span {
+        field: Field::Body,
+        start: at,
+        end: at + "границе".len(),
+        text: "границе".into(),
+    }];
+    let s = api::body_snippet(&body, &spans).unwrap();
+    assert!(s.contains("границе"), "{s}");
+    assert!(s.ends_with('…'), "{s}");
+    assert!(s.chars().count() < 200, "{s}");
+    let title_only = [Span {
+        field: Field::Title,
+        ..spans[0].clone()
+    }];
+    assert_eq!(api::body_snippet(&body, &title_only), None);
+}

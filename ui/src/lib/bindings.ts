@@ -47,7 +47,12 @@ export type WatchlistInput = { name: string, query: string, severity: Severity, 
 
 export type QueryCheck = { ok: boolean, canonical: string | null, column: number | null, message: string | null, };
 
-export type PreviewHit = { article_id: number, title: string, source_name: string, published: string | null, spans: Array<Span>, };
+export type PreviewHit = { article_id: number, title: string, source_name: string, published: string | null, spans: Array<Span>, 
+/**
+ * About 160 characters of the body around its first match, plain
+ * text; null when only the title matched.
+ */
+snippet: string | null, };
 
 export type AlertFilter = { watchlist_id: number | null, severity: Severity | null, state: AlertState | null, source_id: number | null, lang: string | null, since: string | null, until: string | null, limit: number, offset: number, };
 

@@ -84,3 +84,17 @@ describe("Time zone", () => {
     expect(callsOf(mock, "save_settings")).toEqual([]);
   });
 });
+
+describe("Quiet hours switch (issue 20)", () => {
+  it("turns quiet hours off without leaving times that look like values", async () => {
+    const { mock } = fresh();
+    render(Settings);
+    await waitFor(() => expect(screen.getByTestId("settings-form")).toBeTruthy());
+    expect((screen.getByTestId("quiet-on") as HTMLInputElement).checked).toBe(true);
+    await fireEvent.click(screen.getByTestId("quiet-on"));
+    expect((screen.getByTestId("quiet-start") as HTMLInputElement).disabled).toBe(true);
+    await fireEvent.click(screen.getByTestId("settings-save"));
+    await waitFor(() => expect(callsOf(mock, "save_settings")).toHaveLength(1));
+    expect(callsOf(mock, "save_settings")[0]!.settings).toMatchObject({ quiet_hours_start: null, quiet_hours_end: null });
+  });
+});

@@ -544,7 +544,15 @@ export class MockBackend implements Backend {
         for (const tpl of TEMPLATES) {
           const spans = spansOf(tpl.title, terms, "title");
           if (spans.length === 0) continue;
-          hits.push({ article_id: 10_000 + hits.length, title: tpl.title, source_name: this.sources[tpl.source]!.name, published: this.now.toISOString(), spans });
+          const body = spansOf(tpl.summary, terms, "body");
+          hits.push({
+            article_id: 10_000 + hits.length,
+            title: tpl.title,
+            source_name: this.sources[tpl.source]!.name,
+            published: this.now.toISOString(),
+            spans: [...spans, ...body],
+            snippet: body.length > 0 ? tpl.summary : null,
+          });
           if (hits.length >= (a.limit as number)) break;
         }
         return hits;

@@ -38,6 +38,8 @@ class AppState {
   helpOpen = $state(false);
   /** An alert to show (a notification was clicked); the Alerts page takes it. */
   pendingAlert = $state<number | null>(null);
+  /** A query the Search page hands to a new watchlist draft. */
+  draftWatchlistQuery = $state<string | null>(null);
   /** Bumped to ask the Search page to focus its input. */
   focusSearch = $state(0);
   private progressTimer: ReturnType<typeof setTimeout> | null = null;
@@ -54,6 +56,7 @@ class AppState {
     this.helpOpen = false;
     this.pendingAlert = null;
     this.focusSearch = 0;
+    this.draftWatchlistQuery = null;
   }
 
   go(page: Page): void {
