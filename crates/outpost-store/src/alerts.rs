@@ -391,17 +391,28 @@ impl Store {
             let external: i64 = self
                 .conn
                 .query_row("PRAGMA data_version", [], |r| r.get(0))?;
-            let (count, max, unread, dismissed, saved): (i64, i64, i64, i64, i64) =
-                self.conn.query_row(
-                    "SELECT count(*), coalesce(max(id), 0), coalesce(sum(state = 'new'), 0),
-                            coalesce(sum(state = 'dismissed'), 0), coalesce(sum(saved), 0)
-                     FROM alerts",
-                    [],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-                )?;
-            Ok(format!(
-                "{external}.{count}.{max}.{unread}.{dismissed}.{saved}"
-            ))
+            // Notes and tags count too, so an edit in another window shows.
+            let row: [i64; 7] = self.conn.query_row(
+                "SELECT count(*), coalesce(max(id), 0), coalesce(sum(state = 'new'), 0),
+                        coalesce(sum(state = 'dismissed'), 0), coalesce(sum(saved), 0),
+                        coalesce(sum(length(note)), 0),
+                        (SELECT count(*) FROM alert_tags)
+                 FROM alerts",
+                [],
+                |r| {
+                    Ok([
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                    ])
+                },
+            )?;
+            let parts: Vec<String> = row.iter().map(i64::to_string).collect();
+            Ok(format!("{external}.{}", parts.join(".")))
         })
     }
 

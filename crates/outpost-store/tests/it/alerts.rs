@@ -444,5 +444,12 @@ fn alerts_version_moves_on_every_alert_change() {
     store
         .set_alert_state(id, AlertState::Dismissed, t0())
         .unwrap();
-    assert_ne!(v3, store.alerts_version().unwrap());
+    let v4 = store.alerts_version().unwrap();
+    assert_ne!(v3, v4);
+    // Notes and tags too: another window's edit must reach this list.
+    store.set_alert_note(id, "seen").unwrap();
+    let v5 = store.alerts_version().unwrap();
+    assert_ne!(v4, v5);
+    store.add_alert_tag(id, "verify").unwrap();
+    assert_ne!(v5, store.alerts_version().unwrap());
 }
