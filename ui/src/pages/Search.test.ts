@@ -51,9 +51,9 @@ describe("Search page (issue 20)", () => {
   it("saves the search as a watchlist draft", async () => {
     fresh({ alerts: 20 });
     render(Search);
-    await fireEvent.input(screen.getByTestId("search-input"), { target: { value: "border OR границ*" } });
-    await fireEvent.click(screen.getByTestId("search-save-watchlist"));
+    await fireEvent.input(screen.getByTestId("search-input"), { target: { value: "Badakhshan" } });
+    await fireEvent.click(await screen.findByTestId("search-save-watchlist"));
     expect(app.page).toBe("watchlists");
-    expect(app.draftWatchlistQuery).toBe("border OR границ*");
+    expect(app.draftWatchlistQuery).toBe("Badakhshan");
   });
 });
