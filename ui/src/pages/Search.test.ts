@@ -49,7 +49,7 @@ describe("Search page (issue 20)", () => {
   });
 
   it("saves the search as a watchlist draft", async () => {
-    fresh({ alerts: 20 });
+    fresh({ alerts: 60 });
     render(Search);
     await fireEvent.input(screen.getByTestId("search-input"), { target: { value: "Badakhshan" } });
     await fireEvent.click(await screen.findByTestId("search-save-watchlist"));
