@@ -12,6 +12,8 @@ describe("Sources page", () => {
     expect(screen.getByTestId("source-health-1").textContent).toBe("OK");
     expect(screen.getByTestId("source-health-7").textContent).toBe("Failing (3×)");
     expect(screen.getByTestId("source-row-7").textContent).toContain("Timed out after 20 s");
+    // Issue 20: the advice follows the error (a timeout: the network or proxy).
+    expect(screen.getByTestId("source-advice-7").textContent).toMatch(/network and the proxy/);
     expect(screen.getByTestId("source-health-8").textContent).toBe("Disabled");
     expect(mock.sources).toHaveLength(8);
   });
@@ -86,6 +88,16 @@ describe("Source editing (issue 20)", () => {
     });
     await waitFor(() => expect(screen.queryByTestId("source-editor")).toBeNull());
     expect(app.notice?.message).toBe("Saved “Asia-Plus (RU)”: polled every 5 minutes.");
+  });
+
+  it("advises on a 404 in the table, and the health columns follow the backend", async () => {
+    const { mock } = fresh();
+    mock.sources[0]!.last_error = "the server answered HTTP 404 Not Found";
+    render(Sources);
+    expect((await screen.findByTestId("source-advice-1")).textContent).toBe("The feed address is wrong or moved; check it or use the site's address.");
+    mock.sources[0]!.last_error = null;
+    await app.refreshSources();
+    await waitFor(() => expect(screen.queryByTestId("source-advice-1")).toBeNull());
   });
 
   it("shows the backend's sentence when an edit is refused", async () => {
