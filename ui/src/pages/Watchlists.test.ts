@@ -148,3 +148,16 @@ describe("Watchlist editor (issue 20)", () => {
     expect(app.draftWatchlistQuery).toBeNull();
   });
 });
+
+describe("Watchlist editor, leaving the page (issue 20)", () => {
+  it("asks before leaving the page with an unsaved draft", async () => {
+    fresh();
+    await openNew();
+    await fireEvent.input(screen.getByTestId("watchlist-name"), { target: { value: "Draft" } });
+    app.page = "watchlists";
+    app.go("alerts");
+    expect(app.page).toBe("watchlists");
+    await fireEvent.click(await screen.findByTestId("watchlist-discard"));
+    expect(app.page).toBe("alerts");
+  });
+});

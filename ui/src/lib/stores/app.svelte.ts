@@ -57,9 +57,17 @@ class AppState {
     this.pendingAlert = null;
     this.focusSearch = 0;
     this.draftWatchlistQuery = null;
+    this.leaveGuard = null;
   }
 
+  /**
+   * Asked before the page changes; false keeps the page (an editor with
+   * unsaved work asks the analyst first and navigates itself).
+   */
+  leaveGuard: ((to: Page) => boolean) | null = null;
+
   go(page: Page): void {
+    if (page !== this.page && this.leaveGuard && !this.leaveGuard(page)) return;
     this.page = page;
   }
 
