@@ -19,6 +19,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         list_alerts,
         get_alert,
         set_alert_state,
+        set_alert_saved,
+        restore_alert,
         set_alert_note,
         add_alert_tag,
         remove_alert_tag,
@@ -35,6 +37,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         export_watchlists,
         list_sources,
         add_source,
+        update_source,
         set_source_enabled,
         delete_source,
         poll_now,
@@ -71,6 +74,25 @@ async fn set_alert_state(
     state: AlertState,
 ) -> Res<()> {
     api::set_alert_state(&engine, id, state).await?;
+    crate::tray::refresh(&app);
+    Ok(())
+}
+
+#[tauri::command]
+async fn set_alert_saved(app: AppHandle, engine: Engine_<'_>, id: AlertId, saved: bool) -> Res<()> {
+    api::set_alert_saved(&engine, id, saved).await?;
+    crate::tray::refresh(&app);
+    Ok(())
+}
+
+#[tauri::command]
+async fn restore_alert(
+    app: AppHandle,
+    engine: Engine_<'_>,
+    id: AlertId,
+    triage: AlertTriageInput,
+) -> Res<()> {
+    api::restore_alert(&engine, id, triage)?;
     crate::tray::refresh(&app);
     Ok(())
 }
@@ -161,6 +183,11 @@ async fn list_sources(engine: Engine_<'_>) -> Res<Vec<SourceView>> {
 #[tauri::command]
 async fn add_source(engine: Engine_<'_>, input: NewSourceInput) -> Res<SourceView> {
     Ok(api::add_source(&engine, input).await?)
+}
+
+#[tauri::command]
+async fn update_source(engine: Engine_<'_>, id: SourceId, edit: SourceEdit) -> Res<SourceView> {
+    Ok(api::update_source(&engine, id, edit)?)
 }
 
 #[tauri::command]

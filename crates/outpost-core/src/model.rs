@@ -377,6 +377,8 @@ pub struct AlertRow {
     /// How many spans the match had; at most the first 100 are stored, and
     /// lists leave `spans` empty.
     pub span_count: u32,
+    /// In Saved, whatever the triage state (dismissing keeps it there).
+    pub saved: bool,
 }
 
 /// Full-text search order.

@@ -55,6 +55,9 @@ pub struct AppInfo {
     pub unread: u64,
     pub notifications: NotificationStatus,
     pub polling_paused: bool,
+    /// Changes whenever the alerts change, in this app or in another
+    /// process on the archive; the UI refetches its lists when it moves.
+    pub alerts_version: String,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -87,6 +90,32 @@ pub struct NewSourceInput {
     pub interval_secs: Option<u32>,
     pub lang: Option<String>,
     pub folder: Option<String>,
+    pub tags: Vec<String>,
+    /// Keep the source even when its address cannot be read now ("Add
+    /// anyway"): it is stored as given, and its error shows after the next
+    /// poll, which is retried on its schedule.
+    #[serde(default)]
+    pub keep_failing: bool,
+}
+
+/// Every editable property of a source, as the Sources page's editor sends
+/// them.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct SourceEdit {
+    pub name: String,
+    pub interval_secs: u32,
+    pub lang: Option<String>,
+    pub folder: Option<String>,
+    pub tags: Vec<String>,
+    pub enabled: bool,
+}
+
+/// An alert's triage as it was before a change, which undo puts back.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct AlertTriageInput {
+    pub state: AlertState,
+    pub saved: bool,
+    pub note: Option<String>,
     pub tags: Vec<String>,
 }
 
@@ -159,6 +188,9 @@ pub struct PreviewHit {
     pub source_name: String,
     pub published: Option<String>,
     pub spans: Vec<Span>,
+    /// About 160 characters of the body around its first match, plain
+    /// text; null when only the title matched.
+    pub snippet: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, TS)]
@@ -191,6 +223,8 @@ pub struct AlertView {
     pub published: Option<String>,
     pub created_at: String,
     pub state: AlertState,
+    /// In Saved, whatever the state: dismissing keeps it there.
+    pub saved: bool,
     pub story_id: Option<i64>,
     pub story_sources: u32,
     pub note: Option<String>,
@@ -292,6 +326,7 @@ pub fn typescript_bindings() -> String {
         SourceKind::decl(&cfg),
         SourceView::decl(&cfg),
         NewSourceInput::decl(&cfg),
+        SourceEdit::decl(&cfg),
         ImportSummary::decl(&cfg),
         WatchlistView::decl(&cfg),
         WatchlistRemovalView::decl(&cfg),
@@ -303,6 +338,7 @@ pub fn typescript_bindings() -> String {
         ArticleView::decl(&cfg),
         StoryMember::decl(&cfg),
         AlertDetail::decl(&cfg),
+        AlertTriageInput::decl(&cfg),
         SearchOrder::decl(&cfg),
         SearchRequest::decl(&cfg),
         SearchHitView::decl(&cfg),
@@ -352,6 +388,7 @@ pub fn app_info(engine: &Engine) -> Result<AppInfo> {
         unread: stats.unread,
         notifications: engine.notification_status(),
         polling_paused: engine.is_paused(),
+        alerts_version: engine.store().alerts_version()?,
     })
 }
 
@@ -387,17 +424,89 @@ pub fn list_sources(engine: &Engine) -> Result<Vec<SourceView>> {
 }
 
 pub async fn add_source(engine: &Engine, input: NewSourceInput) -> Result<SourceView> {
-    let s = engine
-        .add_source(NewSourceRequest {
-            url: input.url,
-            name: input.name,
-            interval_secs: input.interval_secs,
-            lang: input.lang,
-            folder: input.folder,
-            tags: input.tags,
-        })
-        .await?;
-    Ok(source_view(s))
+    let keep_failing = input.keep_failing;
+    let req = NewSourceRequest {
+        url: input.url.clone(),
+        name: input.name.clone(),
+        interval_secs: input.interval_secs,
+        lang: input.lang.clone(),
+        folder: input.folder.clone(),
+        tags: input.tags.clone(),
+    };
+    match engine.add_source(req).await {
+        Ok(s) => Ok(source_view(s)),
+        // "Add anyway": a source that fails now (404, timeout) is kept as
+        // typed, so the analyst can retry or fix it later; its poll records
+        // the error on the source.
+        Err(EngineError::Fetch(_)) if keep_failing => {
+            let url = input.url.trim().to_string();
+            let name = input
+                .name
+                .filter(|n| !n.trim().is_empty())
+                .or_else(|| {
+                    url::Url::parse(&url)
+                        .ok()
+                        .and_then(|u| u.host_str().map(str::to_string))
+                })
+                .unwrap_or_else(|| url.clone());
+            let id = engine.add_source_unchecked(&outpost_core::NewSource {
+                kind: SourceKind::Feed,
+                url,
+                name,
+                interval_secs: input
+                    .interval_secs
+                    .unwrap_or(crate::engine::DEFAULT_INTERVAL_SECS),
+                lang: input.lang,
+                country: None,
+                folder: input.folder,
+                tags: input.tags,
+            })?;
+            engine.wake();
+            Ok(source_view(engine.store().get_source(id)?))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Edits every property of a source. A changed interval takes effect at
+/// once: the next poll is rescheduled from the last one.
+pub fn update_source(engine: &Engine, id: SourceId, edit: SourceEdit) -> Result<SourceView> {
+    let name = edit.name.trim().to_string();
+    if name.is_empty() {
+        return Err(EngineError::invalid(
+            "A source needs a name; type one, or keep the one it had",
+        ));
+    }
+    if !(60..=7 * 86_400).contains(&edit.interval_secs) {
+        return Err(EngineError::invalid(format!(
+            "An interval of {} seconds is out of range; choose between 1 minute and 7 days",
+            edit.interval_secs
+        )));
+    }
+    let blank = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let patch = outpost_core::SourcePatch {
+        name: Some(name),
+        interval_secs: Some(edit.interval_secs),
+        lang: Some(blank(edit.lang).map(|l| l.to_lowercase())),
+        country: None,
+        folder: Some(blank(edit.folder)),
+        tags: Some(
+            edit.tags
+                .into_iter()
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .collect(),
+        ),
+    };
+    let view = {
+        let store = engine.store();
+        store.update_source(id, &patch)?;
+        let reason = (!edit.enabled).then_some("disabled by the analyst");
+        store.set_source_enabled(id, edit.enabled, reason)?;
+        source_view(store.get_source(id)?)
+    };
+    engine.wake();
+    Ok(view)
 }
 
 pub fn list_watchlists(engine: &Engine) -> Result<Vec<WatchlistView>> {
@@ -477,12 +586,14 @@ pub fn preview_query(engine: &Engine, query: &str, limit: u32) -> Result<Vec<Pre
                 source: Some(&source),
             };
             if let Some(spans) = q.matches(&doc) {
+                let snippet = body_snippet(body, &spans);
                 hits.push(PreviewHit {
                     article_id: a.id,
                     title: a.title.clone(),
                     source_name: source,
                     published: a.published.map(rfc3339),
                     spans,
+                    snippet,
                 });
                 if hits.len() >= limit as usize {
                     break;
@@ -491,6 +602,31 @@ pub fn preview_query(engine: &Engine, query: &str, limit: u32) -> Result<Vec<Pre
         }
     }
     Ok(hits)
+}
+
+/// The body around its first matched span (byte offsets, as the matcher
+/// reports them), cut at character boundaries, with "…" where it was cut.
+pub fn body_snippet(body: &str, spans: &[Span]) -> Option<String> {
+    const SIDE: usize = 80;
+    let s = spans.iter().find(|s| s.field == Field::Body)?;
+    if s.start > s.end || s.end > body.len() {
+        return None;
+    }
+    let mut from = s.start.saturating_sub(SIDE);
+    while !body.is_char_boundary(from) {
+        from -= 1;
+    }
+    let mut to = (s.end + SIDE).min(body.len());
+    while !body.is_char_boundary(to) {
+        to += 1;
+    }
+    let text = body[from..to]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let lead = if from > 0 { "…" } else { "" };
+    let tail = if to < body.len() { "…" } else { "" };
+    Some(format!("{lead}{text}{tail}"))
 }
 
 /// Creates or edits a watchlist; with `backfill`, past archive matches become
@@ -556,6 +692,7 @@ pub fn alert_view(a: outpost_core::AlertRow) -> AlertView {
         published: a.published.map(rfc3339),
         created_at: rfc3339(a.created_at),
         state: a.state,
+        saved: a.saved,
         story_id: a.story_id,
         story_sources: a.story_sources,
         note: a.note,
@@ -663,6 +800,28 @@ pub async fn set_alert_state(engine: &Engine, id: AlertId, state: AlertState) ->
         return Ok(());
     }
     Ok(engine.store().set_alert_state(id, state, engine.now())?)
+}
+
+/// Saves an alert (capturing its page as evidence) or takes it out of
+/// Saved; the triage state is left as it is.
+pub async fn set_alert_saved(engine: &Engine, id: AlertId, saved: bool) -> Result<()> {
+    if saved {
+        return set_alert_state(engine, id, AlertState::Saved).await;
+    }
+    Ok(engine.store().unsave_alert(id)?)
+}
+
+/// Undo: puts an alert's state, saved flag, note and tags back exactly.
+pub fn restore_alert(engine: &Engine, id: AlertId, t: AlertTriageInput) -> Result<()> {
+    Ok(engine.store().restore_alert(
+        id,
+        &outpost_store::AlertTriage {
+            state: t.state,
+            saved: t.saved,
+            note: t.note,
+            tags: t.tags,
+        },
+    )?)
 }
 
 pub fn search(engine: &Engine, req: SearchRequest) -> Result<Vec<SearchHitView>> {

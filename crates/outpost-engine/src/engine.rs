@@ -348,11 +348,13 @@ impl Engine {
         let mut after = 0;
         let mut scanned = 0u64;
         let mut added = 0;
+        let mut stories = None;
         loop {
             let page = self.store().articles_after(after, 1000)?;
             let Some(last) = page.last() else { break };
             after = last.id;
             scanned += page.len() as u64;
+            let mut matched = Vec::new();
             let store = self.store();
             for a in &page {
                 let body = if a.text.trim().is_empty() {
@@ -373,19 +375,39 @@ impl Engine {
                     source,
                 };
                 if let Some(spans) = query.matches(&doc) {
-                    let alert = NewAlert {
-                        watchlist_id: id,
-                        article_id: a.id,
-                        spans,
-                        story_id: a.story_id,
-                        created_at: now,
-                    };
-                    if store.insert_alert(&alert)?.is_some() {
-                        added += 1;
-                    }
+                    matched.push((a, body, spans));
                 }
             }
             drop(store);
+            // Backfilled alerts join stories exactly as polled ones do
+            // (issue 20), so the list groups them with their other outlets.
+            for (a, body, spans) in matched {
+                let story_id = match a.story_id {
+                    Some(s) => s,
+                    None => self.assign_story(
+                        &outpost_store::Ingested {
+                            article_id: a.id,
+                            status: IngestStatus::Unchanged,
+                            new_source: false,
+                        },
+                        &a.title,
+                        body,
+                        a.published.unwrap_or(a.fetched_at),
+                        now,
+                        &mut stories,
+                    )?,
+                };
+                let alert = NewAlert {
+                    watchlist_id: id,
+                    article_id: a.id,
+                    spans,
+                    story_id: Some(story_id),
+                    created_at: now,
+                };
+                if self.store().insert_alert(&alert)?.is_some() {
+                    added += 1;
+                }
+            }
             progress(scanned, total);
         }
         Ok(added)

@@ -30,6 +30,10 @@ pub struct Settings {
     /// analyst's address to the image's host).
     pub remote_images: bool,
     pub theme: Theme,
+    /// How times are shown: `null` for the computer's local time, "UTC",
+    /// or an IANA zone name ("Asia/Dushanbe"). The UI formats with it
+    /// (list, reader, search); exports still write UTC (RFC 3339).
+    pub time_zone: Option<String>,
 }
 
 impl Default for Settings {
@@ -43,6 +47,7 @@ impl Default for Settings {
             retention_days: outpost_store::DEFAULT_RETENTION_DAYS,
             remote_images: false,
             theme: Theme::System,
+            time_zone: None,
         }
     }
 }
@@ -53,6 +58,18 @@ impl Settings {
     /// Checks every field; the error says which one and how to fix it.
     pub fn validate(&self) -> Result<()> {
         self.quiet_hours()?;
+        if let Some(tz) = &self.time_zone {
+            let ok = !tz.is_empty()
+                && tz.len() <= 64
+                && tz
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "/_+-".contains(c));
+            if !ok {
+                return Err(EngineError::invalid(format!(
+                    "'{tz}' is not a time-zone name; choose UTC, local time or a zone such as Asia/Dushanbe"
+                )));
+            }
+        }
         if self.rate_limit_count == 0 || self.rate_limit_minutes == 0 {
             return Err(EngineError::invalid(
                 "the rate limit needs at least 1 notification in at least 1 minute",

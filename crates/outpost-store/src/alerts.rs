@@ -44,7 +44,7 @@ const DEFAULT_ALERT_PAGE: u32 = 200;
 
 /// An alert the analyst would lose with its watchlist: saved, noted or
 /// tagged. `l` is the alerts table.
-const KEPT_ALERT: &str = "(l.state = 'saved' OR l.note IS NOT NULL
+const KEPT_ALERT: &str = "(l.saved = 1 OR l.state = 'saved' OR l.note IS NOT NULL
      OR EXISTS (SELECT 1 FROM alert_tags t WHERE t.alert_id = l.id))";
 
 const WATCHLIST_COLUMNS: &str = "id, name, query, severity, notify, enabled, scope_sources, \
@@ -84,7 +84,8 @@ const ALERT_SELECT: &str = "SELECT l.id, l.watchlist_id, w.name, w.severity, w.c
              ELSE (SELECT count(DISTINCT x.source_id) FROM articles b
                    JOIN article_sources x ON x.article_id = b.id
                    WHERE b.story_id = coalesce(l.story_id, a.story_id)) END,
-        coalesce(l.span_count, 0)
+        coalesce(l.span_count, 0),
+        l.saved
      FROM alerts l
      JOIN watchlists w ON w.id = l.watchlist_id
      JOIN articles a ON a.id = l.article_id
@@ -122,7 +123,17 @@ fn alert_from_row(r: &Row<'_>) -> rusqlite::Result<AlertRow> {
         story_id: r.get(18)?,
         story_sources: r.get::<_, i64>(19)?.max(1) as u32,
         span_count: r.get::<_, Option<i64>>(20)?.unwrap_or(0).max(0) as u32,
+        saved: r.get(21)?,
     })
+}
+
+/// An alert's triage as the analyst left it, for undo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertTriage {
+    pub state: AlertState,
+    pub saved: bool,
+    pub note: Option<String>,
+    pub tags: Vec<String>,
 }
 
 impl Store {
@@ -275,7 +286,7 @@ impl Store {
             let counts = self.removal_counts(id)?;
             tx.execute(
                 "UPDATE articles SET saved_at = coalesce(saved_at, ?2)
-                 WHERE id IN (SELECT article_id FROM alerts WHERE watchlist_id = ?1 AND state = 'saved')",
+                 WHERE id IN (SELECT article_id FROM alerts WHERE watchlist_id = ?1 AND saved = 1)",
                 params![id, ms(now)],
             )?;
             if counts.alerts_kept == 0 {
@@ -352,8 +363,12 @@ impl Store {
             if let Some(w) = f.watchlist {
                 add(&mut sql, "l.watchlist_id =", Value::Integer(w));
             }
-            if let Some(s) = f.state {
-                add(&mut sql, "l.state =", Value::Text(s.as_str().into()));
+            // Saved is a flag of its own (schema V2): the Saved filter shows
+            // saved alerts whatever their triage state, dismissed included.
+            match f.state {
+                Some(AlertState::Saved) => sql.push_str(" AND l.saved = 1"),
+                Some(s) => add(&mut sql, "l.state =", Value::Text(s.as_str().into())),
+                None => {}
             }
             if let Some(s) = f.severity {
                 add(&mut sql, "w.severity =", Value::Text(s.as_str().into()));
@@ -405,16 +420,26 @@ impl Store {
         })
     }
 
-    /// Sets the triage state. Saving an alert also saves its article, so it
-    /// outlives the watchlist; un-saving the alert leaves the article saved
-    /// (unsave it with [`Store::set_article_saved`]).
+    /// Sets the triage state. Saving an alert sets its saved flag and also
+    /// saves its article, so it outlives the watchlist; saving a dismissed
+    /// alert leaves it dismissed. Any other state leaves the saved flag
+    /// alone: dismissing never takes an alert out of Saved (issue 20).
     pub fn set_alert_state(&self, id: AlertId, state: AlertState, now: Timestamp) -> Result<()> {
         self.run(|| {
             let tx = self.conn.unchecked_transaction()?;
-            let n = tx.execute(
-                "UPDATE alerts SET state = ?2 WHERE id = ?1",
-                params![id, state.as_str()],
-            )?;
+            let n = if state == AlertState::Saved {
+                tx.execute(
+                    "UPDATE alerts SET saved = 1,
+                     state = CASE WHEN state = 'dismissed' THEN state ELSE 'saved' END
+                     WHERE id = ?1",
+                    [id],
+                )?
+            } else {
+                tx.execute(
+                    "UPDATE alerts SET state = ?2 WHERE id = ?1",
+                    params![id, state.as_str()],
+                )?
+            };
             found(n, "alert", id)?;
             if state == AlertState::Saved {
                 tx.execute(
@@ -425,6 +450,78 @@ impl Store {
             }
             tx.commit()?;
             Ok(())
+        })
+    }
+
+    /// Takes an alert out of Saved (its article stays saved; unsave that
+    /// with [`Store::set_article_saved`]). An alert whose state said
+    /// `saved` becomes `read`.
+    pub fn unsave_alert(&self, id: AlertId) -> Result<()> {
+        self.run(|| {
+            let n = self.conn.execute(
+                "UPDATE alerts SET saved = 0,
+                 state = CASE WHEN state = 'saved' THEN 'read' ELSE state END
+                 WHERE id = ?1",
+                [id],
+            )?;
+            found(n, "alert", id)
+        })
+    }
+
+    /// Puts an alert's triage back exactly as it was (state, saved flag,
+    /// note and tags) in one transaction: the undo of any triage change.
+    pub fn restore_alert(&self, id: AlertId, t: &AlertTriage) -> Result<()> {
+        self.run(|| {
+            let tx = self.conn.unchecked_transaction()?;
+            let note = t.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+            let n = tx.execute(
+                "UPDATE alerts SET state = ?2, saved = ?3, note = ?4 WHERE id = ?1",
+                params![id, t.state.as_str(), t.saved, note],
+            )?;
+            found(n, "alert", id)?;
+            tx.execute("DELETE FROM alert_tags WHERE alert_id = ?1", [id])?;
+            for tag in t.tags.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+                tx.execute(
+                    "INSERT INTO alert_tags (alert_id, tag) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                    params![id, tag],
+                )?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    /// A marker that changes whenever the alerts change: from this
+    /// connection (new alerts, triage) or from another process on the same
+    /// archive (the CLI), which SQLite's `data_version` reveals. The UI
+    /// polls it cheaply and refetches its list when it moves.
+    pub fn alerts_version(&self) -> Result<String> {
+        self.run(|| {
+            let external: i64 = self
+                .conn
+                .query_row("PRAGMA data_version", [], |r| r.get(0))?;
+            // Notes and tags count too, so an edit in another window shows.
+            let row: [i64; 7] = self.conn.query_row(
+                "SELECT count(*), coalesce(max(id), 0), coalesce(sum(state = 'new'), 0),
+                        coalesce(sum(state = 'dismissed'), 0), coalesce(sum(saved), 0),
+                        coalesce(sum(length(note)), 0),
+                        (SELECT count(*) FROM alert_tags)
+                 FROM alerts",
+                [],
+                |r| {
+                    Ok([
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                    ])
+                },
+            )?;
+            let parts: Vec<String> = row.iter().map(i64::to_string).collect();
+            Ok(format!("{external}.{}", parts.join(".")))
         })
     }
 

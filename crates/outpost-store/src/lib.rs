@@ -91,7 +91,7 @@ mod stories;
 mod text;
 mod views;
 
-pub use alerts::{MAX_STORED_SPANS, NewAlert, WatchlistRemoval};
+pub use alerts::{AlertTriage, MAX_STORED_SPANS, NewAlert, WatchlistRemoval};
 pub use articles::{IngestStatus, Ingested, NewArticle};
 pub use error::{Result, StoreError};
 pub use retention::{PRUNE_CHUNK, Pruned};

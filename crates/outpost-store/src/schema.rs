@@ -15,7 +15,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 use crate::error::Result;
 
 /// Migration `i` (0-based) brings the schema from version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3_PENDING_MOVE];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3_PENDING_MOVE, V4_SAVED];
 
 /// The schema version this build writes and understands.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -253,6 +253,15 @@ pub fn migration_sql(i: usize) -> &'static str {
 /// is still the one polled.
 const V3_PENDING_MOVE: &str = r#"
 ALTER TABLE sources ADD COLUMN pending_move_url TEXT;
+"#;
+
+/// Schema version 4: "saved" is kept apart from the triage state, so
+/// dismissing a saved alert never takes it out of Saved (issue 20). The old
+/// state value `saved` stays valid and means "read and saved".
+const V4_SAVED: &str = r#"
+ALTER TABLE alerts ADD COLUMN saved INTEGER NOT NULL DEFAULT 0;
+UPDATE alerts SET saved = 1 WHERE state = 'saved';
+CREATE INDEX alerts_saved ON alerts(saved) WHERE saved = 1;
 "#;
 
 /// Reads the schema version.

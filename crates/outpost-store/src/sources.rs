@@ -135,8 +135,13 @@ impl Store {
             let tx = self.conn.unchecked_transaction()?;
             let cur = self.get_source(id)?;
             tx.execute(
+                // A changed interval reschedules the next poll from the last
+                // one, so a shorter interval is used at once (issue 20).
                 "UPDATE sources SET name = ?2, interval_secs = ?3, lang = ?4, country = ?5,
-                 folder = ?6, tags = ?7 WHERE id = ?1",
+                 folder = ?6, tags = ?7,
+                 next_fetch_at = CASE WHEN ?3 <> interval_secs AND last_fetch_at IS NOT NULL
+                                      THEN last_fetch_at + ?3 * 1000 ELSE next_fetch_at END
+                 WHERE id = ?1",
                 params![
                     id,
                     p.name.as_ref().unwrap_or(&cur.name),

@@ -13,13 +13,26 @@ export type ApiError = { code: string, message: string, };
 
 export type NotificationStatus = { available: boolean, reason: string | null, };
 
-export type AppInfo = { version: string, db_path: string, data_dir: string, sources: number, articles: number, watchlists: number, alerts: number, unread: number, notifications: NotificationStatus, polling_paused: boolean, };
+export type AppInfo = { version: string, db_path: string, data_dir: string, sources: number, articles: number, watchlists: number, alerts: number, unread: number, notifications: NotificationStatus, polling_paused: boolean, 
+/**
+ * Changes whenever the alerts change, in this app or in another
+ * process on the archive; the UI refetches its lists when it moves.
+ */
+alerts_version: string, };
 
 export type SourceKind = "feed";
 
 export type Source = { id: number, kind: SourceKind, url: string, name: string, enabled: boolean, disabled_reason: string | null, interval_secs: number, lang: string | null, country: string | null, folder: string | null, tags: Array<string>, last_fetch_at: string | null, last_success_at: string | null, last_error: string | null, consecutive_failures: number, next_fetch_at: string | null, items_seen: number, avg_latency_ms: number | null, };
 
-export type NewSourceInput = { url: string, name: string | null, interval_secs: number | null, lang: string | null, folder: string | null, tags: Array<string>, };
+export type NewSourceInput = { url: string, name: string | null, interval_secs: number | null, lang: string | null, folder: string | null, tags: Array<string>, 
+/**
+ * Keep the source even when its address cannot be read now ("Add
+ * anyway"): it is stored as given, and its error shows after the next
+ * poll, which is retried on its schedule.
+ */
+keep_failing: boolean, };
+
+export type SourceEdit = { name: string, interval_secs: number, lang: string | null, folder: string | null, tags: Array<string>, enabled: boolean, };
 
 export type ImportSummary = { added: number, skipped: number, errors: Array<string>, };
 
@@ -36,11 +49,20 @@ export type WatchlistInput = { name: string, query: string, severity: Severity, 
 
 export type QueryCheck = { ok: boolean, canonical: string | null, column: number | null, message: string | null, };
 
-export type PreviewHit = { article_id: number, title: string, source_name: string, published: string | null, spans: Array<Span>, };
+export type PreviewHit = { article_id: number, title: string, source_name: string, published: string | null, spans: Array<Span>, 
+/**
+ * About 160 characters of the body around its first match, plain
+ * text; null when only the title matched.
+ */
+snippet: string | null, };
 
 export type AlertFilter = { watchlist_id: number | null, severity: Severity | null, state: AlertState | null, source_id: number | null, lang: string | null, since: string | null, until: string | null, limit: number, offset: number, };
 
-export type AlertRow = { id: number, watchlist_id: number, watchlist_name: string, severity: Severity, color: string, article_id: number, title: string, url: string | null, source_name: string, lang: string | null, published: string | null, created_at: string, state: AlertState, story_id: number | null, story_sources: number, note: string | null, tags: Array<string>, };
+export type AlertRow = { id: number, watchlist_id: number, watchlist_name: string, severity: Severity, color: string, article_id: number, title: string, url: string | null, source_name: string, lang: string | null, published: string | null, created_at: string, state: AlertState, 
+/**
+ * In Saved, whatever the state: dismissing keeps it there.
+ */
+saved: boolean, story_id: number | null, story_sources: number, note: string | null, tags: Array<string>, };
 
 export type ArticleView = { id: number, title: string, url: string | null, source_name: string, lang: string | null, published: string | null, fetched_at: string, summary: string, 
 /**
@@ -52,6 +74,8 @@ content_html: string, authors: Array<string>, };
 export type StoryMember = { article_id: number, title: string, source_name: string, url: string | null, lang: string | null, };
 
 export type AlertDetail = { alert: AlertRow, article: ArticleView, query: string, spans: Array<Span>, story: Array<StoryMember>, };
+
+export type AlertTriageInput = { state: AlertState, saved: boolean, note: string | null, tags: Array<string>, };
 
 export type SearchOrder = "ranked" | "newest";
 
@@ -78,7 +102,13 @@ proxy: string | null, retention_days: number,
  * Load remote images in articles without asking (they reveal the
  * analyst's address to the image's host).
  */
-remote_images: boolean, theme: Theme, };
+remote_images: boolean, theme: Theme, 
+/**
+ * How times are shown: `null` for the computer's local time, "UTC",
+ * or an IANA zone name ("Asia/Dushanbe"). The UI formats with it
+ * (list, reader, search); exports still write UTC (RFC 3339).
+ */
+time_zone: string | null, };
 
 export type PollProgress = { done: number, total: number, current: string | null, new_articles: number, new_alerts: number, };
 

@@ -1,15 +1,55 @@
-// Dates and numbers as an analyst reads them: relative for the last day,
-// absolute beyond it, always with the full timestamp in a tooltip.
+// Dates and numbers as an analyst reads them: relative for the last hours,
+// absolute beyond, always with the full timestamp in a tooltip. Every date
+// is shown in the time zone chosen in Settings (local time, UTC or an IANA
+// zone such as Asia/Dushanbe) and in the system's locale.
 
-const abs = new Intl.DateTimeFormat(undefined, {
-  year: "numeric",
-  month: "short",
-  day: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-});
-const short = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric" });
-const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+/** null: the computer's local time. */
+let zone: string | undefined = undefined;
+let abs: Intl.DateTimeFormat;
+let short: Intl.DateTimeFormat;
+let clock: Intl.DateTimeFormat;
+let day: Intl.DateTimeFormat;
+
+function build(): void {
+  const timeZone = zone;
+  abs = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone, timeZoneName: timeZone ? "short" : undefined });
+  short = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", timeZone });
+  clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", timeZone });
+  day = new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit", timeZone });
+  fullCache.clear();
+}
+
+/** True when the browser knows the zone name (Intl throws on unknown ones). */
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat(undefined, { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Sets the zone every date is shown in; null or an unknown name means local time. */
+export function setTimeZone(name: string | null | undefined): void {
+  const next = name && isTimeZone(name) ? name : undefined;
+  if (next === zone && abs) return;
+  zone = next;
+  build();
+}
+
+export function timeZone(): string | null {
+  return zone ?? null;
+}
+
+/** Zone names the browser knows, for the Settings picker. */
+export function timeZoneNames(): Array<string> {
+  const intl = Intl as unknown as { supportedValuesOf?: (k: string) => Array<string> };
+  try {
+    return intl.supportedValuesOf?.("timeZone") ?? [];
+  } catch {
+    return [];
+  }
+}
 
 export function parseTime(iso: string | null | undefined): Date | null {
   if (!iso) return null;
@@ -25,8 +65,14 @@ export function shortTime(iso: string | null | undefined, now: Date = new Date()
   if (secs < 60 && secs > -60) return "now";
   if (secs > 0 && secs < 3600) return `${Math.floor(secs / 60)}m`;
   if (secs > 0 && secs < 6 * 3600) return `${Math.floor(secs / 3600)}h`;
-  if (d.toDateString() === now.toDateString()) return clock.format(d);
+  if (day.format(d) === day.format(now)) return clock.format(d);
   return short.format(d);
+}
+
+/** "15:09" in the chosen zone, for the poll status. */
+export function clockTime(iso: string | null | undefined): string {
+  const d = parseTime(iso);
+  return d ? clock.format(d) : "—";
 }
 
 // Rows format the same few timestamps again on every scroll; Intl formatting
@@ -66,3 +112,5 @@ export function count(n: number): string {
 export function plural(n: number, one: string, many: string = one + "s"): string {
   return `${count(n)} ${n === 1 ? one : many}`;
 }
+
+build();

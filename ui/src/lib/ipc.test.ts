@@ -51,7 +51,16 @@ describe("error sentences", () => {
   it("capitalises, ends with a full stop and adds what to do", () => {
     const v = describeError({ code: "fetch_failed", message: "the server answered 503" });
     expect(v.message).toBe("The server answered 503.");
-    expect(v.hint).toMatch(/Check the address/);
+    expect(v.hint).toMatch(/problem of its own/);
+  });
+
+  // Issue 20: a 404 was blamed on the network or the proxy.
+  it("gives advice that matches the fetch error", () => {
+    expect(describeError({ code: "fetch_failed", message: "could not add https://x.example/feed: HTTP 404 Not Found" }).hint).toBe(
+      "The feed address is wrong or moved; check it or use the site's address.",
+    );
+    expect(describeError({ code: "fetch_failed", message: "connection timed out" }).hint).toMatch(/network and the proxy/);
+    expect(describeError({ code: "fetch_failed", message: "HTTP 403 Forbidden" }).hint).toMatch(/refuses Outpost/);
   });
 
   it("gives a next step for unknown codes and for non-API errors", () => {

@@ -12,6 +12,7 @@ import type {
   AlertFilter,
   AlertRow,
   AlertState,
+  AlertTriageInput,
   ApiError,
   AppInfo,
   ArticleView,
@@ -27,6 +28,7 @@ import type {
   SearchRequest,
   Settings,
   Source,
+  SourceEdit,
   Watchlist,
   WatchlistRemoval,
   WatchlistInput,
@@ -90,6 +92,9 @@ export const listAlerts = (filter: AlertFilter) => call<Array<AlertRow>>("list_a
 export const getAlert = (id: number) => call<AlertDetail>("get_alert", { id });
 export const setAlertState = (id: number, state: AlertState) =>
   call<void>("set_alert_state", { id, state });
+export const setAlertSaved = (id: number, saved: boolean) => call<void>("set_alert_saved", { id, saved });
+/** Undo: puts an alert's state, saved flag, note and tags back exactly. */
+export const restoreAlert = (id: number, triage: AlertTriageInput) => call<void>("restore_alert", { id, triage });
 export const setAlertNote = (id: number, note: string) => call<void>("set_alert_note", { id, note });
 export const addAlertTag = (id: number, tag: string) => call<void>("add_alert_tag", { id, tag });
 export const removeAlertTag = (id: number, tag: string) =>
@@ -112,6 +117,7 @@ export const exportWatchlists = (path: string) => call<void>("export_watchlists"
 
 export const listSources = () => call<Array<Source>>("list_sources");
 export const addSource = (input: NewSourceInput) => call<Source>("add_source", { input });
+export const updateSource = (id: number, edit: SourceEdit) => call<Source>("update_source", { id, edit });
 export const setSourceEnabled = (id: number, enabled: boolean) =>
   call<void>("set_source_enabled", { id, enabled });
 export const deleteSource = (id: number) => call<void>("delete_source", { id });

@@ -18,6 +18,7 @@ function row(id: number, story: number | null, source: string, storySources = 1)
     published: null,
     created_at: "2026-11-26T10:00:00Z",
     state: "new",
+    saved: false,
     story_id: story,
     story_sources: storySources,
     note: null,

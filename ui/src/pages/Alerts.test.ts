@@ -59,19 +59,25 @@ describe("Alerts page", () => {
     );
   });
 
-  it("s saves and e dismisses through ipc; a dismissed story leaves the list", async () => {
+  it("s saves and e dismisses through ipc; a saved story asks first, stays in Saved, and leaves the list", async () => {
     const { mock, store } = fresh({ alerts: 60 });
     render(App, { props: { alerts: store } });
     await waitFor(() => expect(selectedRow()).toBeDefined());
     const g0 = store.groups[0]!;
     const g1 = store.groups[1]!;
     await press("s");
-    await waitFor(() => expect(callsOf(mock, "set_alert_state")).toContainEqual({ id: g0.lead.id, state: "saved" }));
+    await waitFor(() => expect(callsOf(mock, "set_alert_saved")).toContainEqual({ id: g0.lead.id, saved: true }));
     await waitFor(() => expect(screen.getByTestId(`alert-row-${g0.lead.id}`).dataset.state).toBe("saved"));
     await press("e");
+    // Issue 20: a saved alert asks before it is dismissed.
+    await screen.findByTestId("confirm-dismiss");
+    expect(callsOf(mock, "set_alert_state").filter((c) => c.state === "dismissed")).toEqual([]);
+    await fireEvent.click(screen.getByTestId("confirm-dismiss-yes"));
     await waitFor(() => expect(screen.queryByTestId(`alert-row-${g0.lead.id}`)).toBeNull());
     for (const m of g0.members) expect(callsOf(mock, "set_alert_state")).toContainEqual({ id: m.id, state: "dismissed" });
-    expect(mock.alerts.find((a) => a.id === g0.lead.id)!.state).toBe("dismissed");
+    const stored = mock.alerts.find((a) => a.id === g0.lead.id)!;
+    expect(stored.state).toBe("dismissed");
+    expect(stored.saved).toBe(true);
     expect(selectedRow()!.dataset.testid).toBe(`alert-row-${g1.lead.id}`);
   });
 

@@ -37,3 +37,23 @@ describe("Search page", () => {
     expect((await screen.findByTestId("search-none")).textContent).toContain("No article in the archive matches");
   });
 });
+
+describe("Search page (issue 20)", () => {
+  it("highlights the search words in result titles", async () => {
+    fresh({ alerts: 60 });
+    render(Search);
+    await fireEvent.input(screen.getByTestId("search-input"), { target: { value: "Badakhshan" } });
+    await waitFor(() => expect(screen.getAllByTestId("search-hit-title").length).toBeGreaterThan(0));
+    const title = screen.getAllByTestId("search-hit-title")[0]!;
+    expect([...title.querySelectorAll("mark")].map((m) => m.textContent)).toContain("Badakhshan");
+  });
+
+  it("saves the search as a watchlist draft", async () => {
+    fresh({ alerts: 60 });
+    render(Search);
+    await fireEvent.input(screen.getByTestId("search-input"), { target: { value: "Badakhshan" } });
+    await fireEvent.click(await screen.findByTestId("search-save-watchlist"));
+    expect(app.page).toBe("watchlists");
+    expect(app.draftWatchlistQuery).toBe("Badakhshan");
+  });
+});

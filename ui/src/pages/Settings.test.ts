@@ -1,5 +1,6 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { describe, expect, it } from "vitest";
+import { clockTime, setTimeZone, timeZone } from "../lib/format";
 import { app } from "../lib/stores/app.svelte";
 import { callsOf, fresh } from "../test/helpers";
 import Settings from "./Settings.svelte";
@@ -24,6 +25,7 @@ describe("Settings page", () => {
       retention_days: 90,
       remote_images: true,
       theme: "dark",
+      time_zone: null,
     });
     expect(app.settings?.theme).toBe("dark");
   });
@@ -46,5 +48,55 @@ describe("Settings page", () => {
     await fireEvent.click(screen.getByTestId("backup-button"));
     await waitFor(() => expect(callsOf(mock, "backup")).toHaveLength(1));
     expect(String(callsOf(mock, "backup")[0]!.path)).toMatch(/^\/home\/analyst\/outpost-export\/outpost-backup-\d{4}-\d{2}-\d{2}\.sqlite$/);
+  });
+});
+
+describe("Time zone", () => {
+  // Issue 20: times showed only in local time; analysts work in UTC and in
+  // Dushanbe time.
+  it("saves UTC or a named zone and shows times in it", async () => {
+    const { mock } = fresh();
+    render(Settings);
+    await waitFor(() => expect(screen.getByTestId("settings-form")).toBeTruthy());
+    await fireEvent.click(screen.getByTestId("tz-zone"));
+    await fireEvent.input(screen.getByTestId("tz-name"), { target: { value: "Asia/Dushanbe" } });
+    await fireEvent.click(screen.getByTestId("settings-save"));
+    await waitFor(() => expect(callsOf(mock, "save_settings")).toHaveLength(1));
+    expect((callsOf(mock, "save_settings")[0]!.settings as { time_zone: string }).time_zone).toBe("Asia/Dushanbe");
+    expect(timeZone()).toBe("Asia/Dushanbe");
+    // 10:00 UTC is 15:00 in Dushanbe (UTC+5).
+    expect(clockTime("2026-03-01T10:00:00Z")).toMatch(/^(15.00|03.00\sPM)$/);
+    await fireEvent.click(screen.getByTestId("tz-utc"));
+    await fireEvent.click(screen.getByTestId("settings-save"));
+    await waitFor(() => expect(callsOf(mock, "save_settings")).toHaveLength(2));
+    expect(clockTime("2026-03-01T10:00:00Z")).toMatch(/^10.00(\sAM)?$/);
+    setTimeZone(null);
+  });
+
+  it("refuses a zone the system does not know, without calling the backend", async () => {
+    const { mock } = fresh();
+    render(Settings);
+    await waitFor(() => expect(screen.getByTestId("settings-form")).toBeTruthy());
+    await fireEvent.click(screen.getByTestId("tz-zone"));
+    await fireEvent.input(screen.getByTestId("tz-name"), { target: { value: "Mars/Olympus" } });
+    await fireEvent.click(screen.getByTestId("settings-save"));
+    await waitFor(() => expect(screen.getByTestId("settings-error").textContent).toMatch(/not a time zone/));
+    expect(callsOf(mock, "save_settings")).toEqual([]);
+  });
+});
+
+describe("Quiet hours switch (issue 20)", () => {
+  it("turns quiet hours off without leaving times that look like values", async () => {
+    const { mock } = fresh();
+    render(Settings);
+    await waitFor(() => expect(screen.getByTestId("settings-form")).toBeTruthy());
+    expect((screen.getByTestId("quiet-on") as HTMLInputElement).checked).toBe(true);
+    await fireEvent.click(screen.getByTestId("quiet-on"));
+    // Off shows no time fields whose empty look could pass for a value.
+    expect(screen.queryByTestId("quiet-start")).toBeNull();
+    expect(screen.getByTestId("quiet-off")).toBeTruthy();
+    await fireEvent.click(screen.getByTestId("settings-save"));
+    await waitFor(() => expect(callsOf(mock, "save_settings")).toHaveLength(1));
+    expect(callsOf(mock, "save_settings")[0]!.settings).toMatchObject({ quiet_hours_start: null, quiet_hours_end: null });
   });
 });

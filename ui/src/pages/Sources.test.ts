@@ -12,6 +12,8 @@ describe("Sources page", () => {
     expect(screen.getByTestId("source-health-1").textContent).toBe("OK");
     expect(screen.getByTestId("source-health-7").textContent).toBe("Failing (3×)");
     expect(screen.getByTestId("source-row-7").textContent).toContain("Timed out after 20 s");
+    // Issue 20: the advice follows the error (a timeout: the network or proxy).
+    expect(screen.getByTestId("source-advice-7").textContent).toMatch(/network and the proxy/);
     expect(screen.getByTestId("source-health-8").textContent).toBe("Disabled");
     expect(mock.sources).toHaveLength(8);
   });
@@ -22,7 +24,7 @@ describe("Sources page", () => {
     await fireEvent.input(screen.getByTestId("source-url-input"), { target: { value: "https://www.rferl.org/" } });
     await fireEvent.click(screen.getByTestId("source-add"));
     await waitFor(() => expect(callsOf(mock, "add_source")).toHaveLength(1));
-    expect(callsOf(mock, "add_source")[0]!.input).toEqual({ url: "https://www.rferl.org/", name: null, interval_secs: null, lang: null, folder: null, tags: [] });
+    expect(callsOf(mock, "add_source")[0]!.input).toEqual({ url: "https://www.rferl.org/", name: null, interval_secs: null, lang: null, folder: null, tags: [], keep_failing: false });
     await waitFor(() => expect(screen.getByText("www.rferl.org")).toBeTruthy());
   });
 
@@ -61,5 +63,66 @@ describe("Sources page", () => {
     await waitFor(() => expect(screen.getByTestId("source-health-2").textContent).toBe("Disabled"));
     await fireEvent.click(screen.getByTestId("source-poll-1"));
     await waitFor(() => expect(callsOf(mock, "poll_now")).toEqual([{ id: 1 }]));
+  });
+});
+
+describe("Source editing (issue 20)", () => {
+  // Issue 20, item 5: sources were add-only.
+  it("edits every property of a source after adding it", async () => {
+    const { mock } = fresh();
+    render(Sources);
+    const s = mock.sources[0]!;
+    const wasEnabled = s.enabled;
+    await fireEvent.click(await screen.findByTestId(`source-edit-${s.id}`));
+    await fireEvent.input(screen.getByTestId("edit-name"), { target: { value: "Asia-Plus (RU)" } });
+    await fireEvent.change(screen.getByTestId("edit-lang"), { target: { value: "ru" } });
+    await fireEvent.input(screen.getByTestId("edit-interval"), { target: { value: "5" } });
+    await fireEvent.input(screen.getByTestId("edit-folder"), { target: { value: "Tajikistan" } });
+    await fireEvent.input(screen.getByTestId("edit-tags"), { target: { value: "tj, wire" } });
+    await fireEvent.click(screen.getByTestId("edit-enabled"));
+    await fireEvent.click(screen.getByTestId("edit-save"));
+    await waitFor(() => expect(callsOf(mock, "update_source")).toHaveLength(1));
+    expect(callsOf(mock, "update_source")[0]).toEqual({
+      id: s.id,
+      edit: { name: "Asia-Plus (RU)", lang: "ru", interval_secs: 300, folder: "Tajikistan", tags: ["tj", "wire"], enabled: !wasEnabled },
+    });
+    await waitFor(() => expect(screen.queryByTestId("source-editor")).toBeNull());
+    expect(app.notice?.message).toBe("Saved “Asia-Plus (RU)”: polled every 5 minutes.");
+  });
+
+  it("advises on a 404 in the table, and the health columns follow the backend", async () => {
+    const { mock } = fresh();
+    mock.sources[0]!.last_error = "the server answered HTTP 404 Not Found";
+    render(Sources);
+    expect((await screen.findByTestId("source-advice-1")).textContent).toBe("The feed address is wrong or moved; check it or use the site's address.");
+    mock.sources[0]!.last_error = null;
+    await app.refreshSources();
+    await waitFor(() => expect(screen.queryByTestId("source-advice-1")).toBeNull());
+  });
+
+  it("shows the backend's sentence when an edit is refused", async () => {
+    const { mock } = fresh();
+    render(Sources);
+    const s = mock.sources[0]!;
+    await fireEvent.click(await screen.findByTestId(`source-edit-${s.id}`));
+    await fireEvent.input(screen.getByTestId("edit-name"), { target: { value: "  " } });
+    await fireEvent.click(screen.getByTestId("edit-save"));
+    expect((await screen.findByTestId("edit-error")).textContent).toMatch(/A source needs a name/);
+  });
+
+  // Issue 20, item 5: a source answering 404 could not be kept, and the
+  // advice blamed the network.
+  it("explains a 404 and keeps the failing source with Add anyway", async () => {
+    const { mock } = fresh();
+    render(Sources);
+    await fireEvent.input(screen.getByTestId("source-url-input"), { target: { value: "https://new.example/missing.xml" } });
+    await fireEvent.click(screen.getByTestId("source-add"));
+    const err = await screen.findByTestId("source-add-error");
+    expect(err.textContent).toContain("The feed address is wrong or moved; check it or use the site's address.");
+    expect(err.textContent).not.toMatch(/proxy/);
+    await fireEvent.click(screen.getByTestId("source-add-anyway"));
+    await waitFor(() => expect(callsOf(mock, "add_source")).toHaveLength(2));
+    expect((callsOf(mock, "add_source")[1]!.input as { keep_failing: boolean }).keep_failing).toBe(true);
+    await waitFor(() => expect(mock.sources.some((x) => x.url === "https://new.example/missing.xml")).toBe(true));
   });
 });

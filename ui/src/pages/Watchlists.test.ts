@@ -51,7 +51,7 @@ describe("Watchlists page", () => {
     await fireEvent.input(screen.getByTestId("watchlist-query"), { target: { value: "иностран* OR خارجی" } });
     await waitFor(() => expect(screen.getAllByTestId("preview-hit").length).toBe(2));
     expect(screen.getByTestId("query-ok")).toBeTruthy();
-    const marks = [...screen.getByTestId("watchlist-preview").querySelectorAll("mark")].map((m) => m.textContent);
+    const marks = [...screen.getByTestId("watchlist-preview").querySelectorAll(".ptitle mark")].map((m) => m.textContent);
     expect(marks).toEqual(["иностран", "خارجی"]);
     expect(callsOf(mock, "preview_query").at(-1)).toEqual({ query: "иностран* OR خارجی", limit: 25 });
   });
@@ -112,5 +112,72 @@ describe("Watchlists page with none yet", () => {
     expect(await screen.findByText("No watchlists yet")).toBeTruthy();
     await new Promise((r) => setTimeout(r, 50));
     expect(callsOf(mock, "list_watchlists")).toHaveLength(1);
+  });
+});
+
+describe("Watchlist editor (issue 20)", () => {
+  it("warns before an unsaved draft is lost", async () => {
+    fresh();
+    await openNew();
+    await fireEvent.input(screen.getByTestId("watchlist-name"), { target: { value: "Draft" } });
+    await fireEvent.click(screen.getByTestId(`watchlist-item-${app.watchlists[0]!.id}`));
+    expect(await screen.findByTestId("watchlist-unsaved")).toBeTruthy();
+    expect((screen.getByTestId("watchlist-name") as HTMLInputElement).value).toBe("Draft");
+    await fireEvent.click(screen.getByTestId("watchlist-keep"));
+    expect(screen.queryByTestId("watchlist-unsaved")).toBeNull();
+    await fireEvent.click(screen.getByTestId(`watchlist-item-${app.watchlists[0]!.id}`));
+    await fireEvent.click(await screen.findByTestId("watchlist-discard"));
+    await waitFor(() => expect((screen.getByTestId("watchlist-name") as HTMLInputElement).value).toBe(app.watchlists[0]!.name));
+  });
+
+  it("warns when AND and OR are mixed without brackets, and not otherwise", async () => {
+    fresh();
+    await openNew();
+    const q = screen.getByTestId("watchlist-query");
+    await fireEvent.input(q, { target: { value: "border AND clash OR attack" } });
+    expect(await screen.findByTestId("query-mixed")).toBeTruthy();
+    await fireEvent.input(q, { target: { value: "border AND (clash OR attack)" } });
+    await screen.findByTestId("query-ok");
+    expect(screen.queryByTestId("query-mixed")).toBeNull();
+    await fireEvent.input(q, { target: { value: '"Tajik-Afghan border" OR границ*' } });
+    await screen.findByTestId("query-ok");
+    expect(screen.queryByTestId("query-mixed")).toBeNull();
+  });
+
+  it("shows the body around a match in the preview", async () => {
+    fresh();
+    await openNew();
+    // "Reinforcements were sent to districts bordering Tajikistan": "border" is in the body.
+    await fireEvent.input(screen.getByTestId("watchlist-query"), { target: { value: "border" } });
+    const snippets = await screen.findAllByTestId("preview-snippet");
+    expect(snippets[0]!.querySelectorAll("mark").length).toBeGreaterThan(0);
+  });
+
+  it("says that no ticked source means all sources", async () => {
+    fresh();
+    await openNew();
+    expect(screen.getByTestId("scope-sources-hint").textContent).toBe("No source ticked = all sources.");
+  });
+
+  it("opens a draft with the query a search handed over", async () => {
+    fresh();
+    app.draftWatchlistQuery = "border OR границ*";
+    await app.refreshWatchlists();
+    render(Watchlists);
+    await waitFor(() => expect((screen.getByTestId("watchlist-query") as HTMLTextAreaElement).value).toBe("border OR границ*"));
+    expect(app.draftWatchlistQuery).toBeNull();
+  });
+});
+
+describe("Watchlist editor, leaving the page (issue 20)", () => {
+  it("asks before leaving the page with an unsaved draft", async () => {
+    fresh();
+    await openNew();
+    await fireEvent.input(screen.getByTestId("watchlist-name"), { target: { value: "Draft" } });
+    app.page = "watchlists";
+    app.go("alerts");
+    expect(app.page).toBe("watchlists");
+    await fireEvent.click(await screen.findByTestId("watchlist-discard"));
+    expect(app.page).toBe("alerts");
   });
 });

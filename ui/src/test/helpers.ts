@@ -1,11 +1,13 @@
 // Shared set-up for component tests: a fresh fake backend and fresh stores.
 import { fireEvent } from "@testing-library/svelte";
+import { resetShortcutGuard } from "../lib/keys";
 import { AlertsStore } from "../lib/stores/alerts.svelte";
 import { app } from "../lib/stores/app.svelte";
 import { installMockBackend, type MockBackend, type MockOptions } from "./mock-ipc";
 
 export function fresh(opts: MockOptions = {}): { mock: MockBackend; store: AlertsStore } {
   app.reset();
+  resetShortcutGuard();
   const mock = installMockBackend({ now: new Date(), ...opts });
   return { mock, store: new AlertsStore() };
 }

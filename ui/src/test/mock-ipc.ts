@@ -8,6 +8,7 @@ import type {
   AlertFilter,
   AlertRow,
   AlertState,
+  AlertTriageInput,
   ApiError,
   AppInfo,
   ArticleView,
@@ -20,6 +21,7 @@ import type {
   Settings,
   Severity,
   Source,
+  SourceEdit,
   Span,
   StoryMember,
   Watchlist,
@@ -141,6 +143,7 @@ export class MockBackend implements Backend {
     retention_days: 90,
     remote_images: false,
     theme: "system",
+    time_zone: null,
   };
   pollingPaused = false;
   notifications = { available: true, reason: null as string | null };
@@ -199,6 +202,7 @@ export class MockBackend implements Backend {
           published: new Date(t - 20 * 60_000).toISOString(),
           created_at: new Date(t).toISOString(),
           state,
+          saved: state === "saved",
           story_id: sid,
           story_sources: size,
           note: i === 3 ? "Cross-check with the ministry statement." : null,
@@ -207,6 +211,15 @@ export class MockBackend implements Backend {
       }
     }
     this.recount();
+  }
+
+  /** Moves whenever the alerts change, as the backend's marker does. */
+  alertsVersion(): string {
+    const saved = this.alerts.filter((x) => x.saved).length;
+    const dismissed = this.alerts.filter((x) => x.state === "dismissed").length;
+    const unread = this.alerts.filter((x) => x.state === "new").length;
+    const max = this.alerts.reduce((m, x) => Math.max(m, x.id), 0);
+    return `${this.alerts.length}.${max}.${unread}.${dismissed}.${saved}`;
   }
 
   private template(title: string): Template {
@@ -314,6 +327,7 @@ export class MockBackend implements Backend {
       published: new Date().toISOString(),
       created_at: new Date().toISOString(),
       state: "new",
+      saved: false,
       story_id: storyId,
       story_sources: 1,
       note: null,
@@ -323,6 +337,45 @@ export class MockBackend implements Backend {
     this.recount();
     this.emit("alerts:new", { count: 1, alert_ids: [id] });
     return row;
+  }
+
+  /**
+   * Adds alerts without any event, as a backfill or the CLI on the same
+   * archive does; only app_info's alerts_version tells.
+   */
+  addSilently(titles: Array<string>, watchlistId = 1): Array<AlertRow> {
+    const made = titles.map((title) => {
+      const row = this.addLiveAlertRow(title, watchlistId);
+      this.alerts.unshift(row);
+      return row;
+    });
+    this.recount();
+    return made;
+  }
+
+  private addLiveAlertRow(title: string, watchlistId: number): AlertRow {
+    const wl = this.watchlists.find((w) => w.id === watchlistId)!;
+    const id = this.nextId++;
+    return {
+      id,
+      watchlist_id: wl.id,
+      watchlist_name: wl.name,
+      severity: wl.severity,
+      color: wl.color,
+      article_id: 10_000 + id,
+      title,
+      url: `https://asiaplustj.info/news/${id}`,
+      source_name: "Asia-Plus",
+      lang: "en",
+      published: new Date(this.now.getTime() - 90 * 60_000).toISOString(),
+      created_at: new Date().toISOString(),
+      state: "new",
+      saved: false,
+      story_id: null,
+      story_sources: 1,
+      note: null,
+      tags: [],
+    };
   }
 
   private filterAlerts(f: AlertFilter): Array<AlertRow> {
@@ -335,7 +388,7 @@ export class MockBackend implements Backend {
           (a) =>
             (f.watchlist_id === null || a.watchlist_id === f.watchlist_id) &&
             (f.severity === null || a.severity === f.severity) &&
-            (f.state === null || a.state === f.state) &&
+            (f.state === null || (f.state === "saved" ? a.saved : a.state === f.state)) &&
             (src === null || a.source_name === src) &&
             (f.lang === null || a.lang === f.lang) &&
             (f.since === null || a.created_at >= f.since) &&
@@ -388,6 +441,7 @@ export class MockBackend implements Backend {
           unread: this.alerts.filter((x) => x.state === "new").length,
           notifications: { ...this.notifications },
           polling_paused: this.pollingPaused,
+          alerts_version: this.alertsVersion(),
         } satisfies AppInfo;
       case "list_alerts":
         return this.filterAlerts(a.filter as AlertFilter).map((r) => ({ ...r, tags: [...r.tags] }));
@@ -411,7 +465,30 @@ export class MockBackend implements Backend {
         } satisfies AlertDetail;
       }
       case "set_alert_state": {
-        this.alert(a.id as number).state = a.state as AlertState;
+        const al = this.alert(a.id as number);
+        const st = a.state as AlertState;
+        if (st === "saved") {
+          al.saved = true;
+          if (al.state !== "dismissed") al.state = "saved";
+        } else al.state = st;
+        this.recount();
+        return null;
+      }
+      case "set_alert_saved": {
+        const al = this.alert(a.id as number);
+        al.saved = a.saved as boolean;
+        if (al.saved && al.state !== "dismissed") al.state = "saved";
+        if (!al.saved && al.state === "saved") al.state = "read";
+        this.recount();
+        return null;
+      }
+      case "restore_alert": {
+        const al = this.alert(a.id as number);
+        const t = a.triage as AlertTriageInput;
+        al.state = t.state;
+        al.saved = t.saved;
+        al.note = t.note || null;
+        al.tags = [...t.tags];
         this.recount();
         return null;
       }
@@ -467,7 +544,15 @@ export class MockBackend implements Backend {
         for (const tpl of TEMPLATES) {
           const spans = spansOf(tpl.title, terms, "title");
           if (spans.length === 0) continue;
-          hits.push({ article_id: 10_000 + hits.length, title: tpl.title, source_name: this.sources[tpl.source]!.name, published: this.now.toISOString(), spans });
+          const body = spansOf(tpl.summary, terms, "body");
+          hits.push({
+            article_id: 10_000 + hits.length,
+            title: tpl.title,
+            source_name: this.sources[tpl.source]!.name,
+            published: this.now.toISOString(),
+            spans: [...spans, ...body],
+            snippet: body.length > 0 ? tpl.summary : null,
+          });
           if (hits.length >= (a.limit as number)) break;
         }
         return hits;
@@ -515,6 +600,9 @@ export class MockBackend implements Backend {
         } catch {
           throw { code: "invalid_input", message: `"${input.url}" is not a web address: it should start with https://.` } satisfies ApiError;
         }
+        if (url.pathname.endsWith("/missing.xml") && !input.keep_failing) {
+          throw { code: "fetch_failed", message: `could not add ${url.href}: HTTP 404 Not Found` } satisfies ApiError;
+        }
         if (this.sources.some((s) => new URL(s.url).host === url.host)) {
           throw { code: "source_exists", message: `A source for ${url.host} is already in your list.` } satisfies ApiError;
         }
@@ -536,6 +624,15 @@ export class MockBackend implements Backend {
           next_fetch_at: this.now.toISOString(),
         };
         this.sources.push(s);
+        return { ...s };
+      }
+      case "update_source": {
+        const s = this.sources.find((x) => x.id === a.id);
+        if (!s) throw { code: "not_found", message: `Source ${a.id} does not exist.` } satisfies ApiError;
+        const e = a.edit as SourceEdit;
+        if (!e.name.trim()) throw { code: "invalid_input", message: "A source needs a name; type one, or keep the one it had." } satisfies ApiError;
+        Object.assign(s, { name: e.name.trim(), interval_secs: e.interval_secs, lang: e.lang, folder: e.folder, tags: [...e.tags], enabled: e.enabled });
+        s.disabled_reason = e.enabled ? null : "disabled by the analyst";
         return { ...s };
       }
       case "set_source_enabled": {
@@ -565,7 +662,7 @@ export class MockBackend implements Backend {
         return null;
       case "export_alerts": {
         const req = a.req as ExportRequest;
-        const n = req.alert_ids === null ? this.alerts.filter((x) => x.state === "saved").length : req.alert_ids.length;
+        const n = req.alert_ids === null ? this.alerts.filter((x) => x.saved).length : req.alert_ids.length;
         return { count: n, path: req.path };
       }
       default:

@@ -507,3 +507,110 @@ fn an_alert_stores_its_first_spans_and_lists_load_none() {
         .unwrap();
     assert_eq!(with_spans[0].spans.len(), outpost_store::MAX_STORED_SPANS);
 }
+
+/// Issue 20, "state kept apart": dismissing a saved alert took it out of
+/// Saved (the evidence); undo could not put a note and tags back exactly.
+#[test]
+fn saved_survives_dismissal_and_restore_puts_triage_back_exactly() {
+    let (dir, store) = file_store();
+    let s = add_source(&store, "https://a.example/rss", "A");
+    let art = store
+        .ingest(
+            s,
+            &[article("1", "https://a.example/1", "Border", "")],
+            t0(),
+        )
+        .unwrap()[0]
+        .article_id;
+    let w = store
+        .add_watchlist(&watchlist("One", Severity::Low), t0())
+        .unwrap();
+    let id = store.insert_alert(&alert(w, art)).unwrap().unwrap();
+    store.set_alert_state(id, AlertState::Saved, t0()).unwrap();
+    store.set_alert_note(id, "evidence for the report").unwrap();
+    store.add_alert_tag(id, "border").unwrap();
+    store.add_alert_tag(id, "urgent").unwrap();
+    let before = store.get_alert(id).unwrap();
+    assert!(before.saved);
+
+    store
+        .set_alert_state(id, AlertState::Dismissed, t0())
+        .unwrap();
+    let saved_filter = AlertFilter {
+        state: Some(AlertState::Saved),
+        ..AlertFilter::default()
+    };
+    let in_saved = store.list_alerts(&saved_filter).unwrap();
+    assert_eq!(in_saved.len(), 1, "a dismissed saved alert stays in Saved");
+    assert_eq!(in_saved[0].state, AlertState::Dismissed);
+    assert!(in_saved[0].saved);
+
+    // Undo of the dismissal, then of a note and tag change.
+    store.set_alert_note(id, "").unwrap();
+    store.remove_alert_tag(id, "urgent").unwrap();
+    store
+        .restore_alert(
+            id,
+            &outpost_store::AlertTriage {
+                state: before.state,
+                saved: before.saved,
+                note: before.note.clone(),
+                tags: before.tags.clone(),
+            },
+        )
+        .unwrap();
+    let after = store.get_alert(id).unwrap();
+    assert_eq!(
+        (after.state, after.saved, after.note, after.tags),
+        (before.state, true, before.note, before.tags)
+    );
+
+    // Unsaving leaves the triage state otherwise alone, and survives reopen.
+    store.unsave_alert(id).unwrap();
+    drop(store);
+    let store = Store::open(dir.path().join("outpost.db")).unwrap();
+    let a = store.get_alert(id).unwrap();
+    assert!(!a.saved);
+    assert_eq!(a.state, AlertState::Read);
+    assert!(store.list_alerts(&saved_filter).unwrap().is_empty());
+}
+
+/// Issue 20, "truthful lists": the UI refetches when this marker moves, so
+/// it must move on a new alert and on every triage change.
+#[test]
+fn alerts_version_moves_on_every_alert_change() {
+    let store = Store::open_in_memory().unwrap();
+    let s = add_source(&store, "https://a.example/rss", "A");
+    let art = store
+        .ingest(
+            s,
+            &[article("1", "https://a.example/1", "Border", "")],
+            t0(),
+        )
+        .unwrap()[0]
+        .article_id;
+    let w = store
+        .add_watchlist(&watchlist("One", Severity::Low), t0())
+        .unwrap();
+    let v0 = store.alerts_version().unwrap();
+    let id = store.insert_alert(&alert(w, art)).unwrap().unwrap();
+    let v1 = store.alerts_version().unwrap();
+    assert_ne!(v0, v1);
+    store.set_alert_state(id, AlertState::Read, t0()).unwrap();
+    let v2 = store.alerts_version().unwrap();
+    assert_ne!(v1, v2);
+    store.set_alert_state(id, AlertState::Saved, t0()).unwrap();
+    let v3 = store.alerts_version().unwrap();
+    assert_ne!(v2, v3);
+    store
+        .set_alert_state(id, AlertState::Dismissed, t0())
+        .unwrap();
+    let v4 = store.alerts_version().unwrap();
+    assert_ne!(v3, v4);
+    // Notes and tags too: another window's edit must reach this list.
+    store.set_alert_note(id, "seen").unwrap();
+    let v5 = store.alerts_version().unwrap();
+    assert_ne!(v4, v5);
+    store.add_alert_tag(id, "verify").unwrap();
+    assert_ne!(v5, store.alerts_version().unwrap());
+}

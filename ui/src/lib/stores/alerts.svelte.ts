@@ -3,7 +3,7 @@
 // changes are kept in a reactive map so a changed row re-renders alone, even
 // with 100,000 rows loaded.
 import { SvelteMap } from "svelte/reactivity";
-import type { AlertDetail, AlertFilter, AlertRow, AlertState, Severity } from "../bindings";
+import type { AlertDetail, AlertFilter, AlertRow, AlertState, AlertTriageInput, Severity } from "../bindings";
 import * as ipc from "../ipc";
 import { StoryGrouper, type AlertGroup } from "../stories";
 import { app } from "./app.svelte";
@@ -40,6 +40,12 @@ export const DEFAULT_FILTERS: Filters = {
   time: "any",
 };
 
+/** One triage change, with every alert's triage before it, for undo. */
+export type Change = { label: string; before: Array<{ id: number; triage: AlertTriageInput }> };
+
+/** How many changes `z` can walk back. */
+export const UNDO_DEPTH = 50;
+
 /** Unread counts live in app_info (status bar, nav badge) and per watchlist. */
 function refreshCounts(): void {
   void app.refreshInfo();
@@ -60,6 +66,16 @@ export class AlertsStore {
   announcement = $state("");
   /** Per-alert state after local triage; rows read it before their own. */
   readonly states = new SvelteMap<number, AlertState>();
+  /** Per-alert saved flag after local triage (saved is kept apart from state). */
+  readonly saved = new SvelteMap<number, boolean>();
+  /** Notes and tags after local edits, so undo snapshots are exact. */
+  private extras = new Map<number, { note: string | null; tags: Array<string> }>();
+  /** Changes that `z` and the notices' Undo walk back, newest last. */
+  undoStack = $state.raw<Array<Change>>([]);
+  /** A story with saved or annotated alerts waiting for "dismiss anyway". */
+  confirmDismiss = $state<AlertGroup | null>(null);
+  /** The backend's alerts_version this list last matched. */
+  version: string | null = null;
   private grouper = new StoryGrouper();
   private known = new Set<number>();
   private offset = 0;
@@ -67,6 +83,100 @@ export class AlertsStore {
 
   stateOf(row: AlertRow): AlertState {
     return this.states.get(row.id) ?? row.state;
+  }
+
+  savedOf(row: AlertRow): boolean {
+    return this.saved.get(row.id) ?? (row.saved || row.state === "saved");
+  }
+
+  /** The alert's triage as shown now: what undo would put back. */
+  triageOf(row: AlertRow): AlertTriageInput {
+    const d = this.detail?.alert.id === row.id ? this.detail.alert : null;
+    const x = this.extras.get(row.id);
+    return {
+      state: this.stateOf(row),
+      saved: this.savedOf(row),
+      note: x ? x.note : (d?.note ?? row.note),
+      tags: [...(x ? x.tags : (d?.tags ?? row.tags))],
+    };
+  }
+
+  private remember(label: string, rows: Array<AlertRow>): Change {
+    const change = { label, before: rows.map((r) => ({ id: r.id, triage: this.triageOf(r) })) };
+    this.undoStack = [...this.undoStack, change].slice(-UNDO_DEPTH);
+    return change;
+  }
+
+  /** Shows a notice for a change, with Undo. */
+  private tell(message: string, change: Change): void {
+    app.say(message, () => void this.undo(change));
+  }
+
+  /**
+   * z, or a notice's Undo: puts every alert of the change back exactly as
+   * it was (state, saved, note, tags), then refetches so a dismissed story
+   * returns to its place.
+   */
+  async undo(change: Change | undefined = this.undoStack.at(-1)): Promise<void> {
+    if (!change) {
+      app.say("Nothing to undo.");
+      return;
+    }
+    this.undoStack = this.undoStack.filter((c) => c !== change);
+    try {
+      for (const b of change.before) {
+        await ipc.restoreAlert(b.id, b.triage);
+        this.states.set(b.id, b.triage.state);
+        this.saved.set(b.id, b.triage.saved);
+        this.extras.set(b.id, { note: b.triage.note, tags: [...b.triage.tags] });
+        const d = this.detail;
+        if (d?.alert.id === b.id) {
+          this.detail = { ...d, alert: { ...d.alert, state: b.triage.state, saved: b.triage.saved, note: b.triage.note, tags: [...b.triage.tags] } };
+        }
+      }
+      await this.refresh(change.before[0]?.id);
+      refreshCounts();
+      app.say(`Undone: ${change.label}.`);
+    } catch (e) {
+      app.showError(e, "Could not undo");
+    }
+  }
+
+  /**
+   * Refetches the rows loaded so far, keeping the selection (by alert) and
+   * the reader: the list follows every change of the alerts, whoever made
+   * it (a backfill, a poll, the CLI, another window).
+   */
+  async refresh(select?: number): Promise<void> {
+    const gen = ++this.generation;
+    const keepId = select ?? this.groups[this.selected]?.lead.id;
+    const limit = Math.min(Math.max(PAGE_SIZE, this.offset), 5000);
+    this.loading = true;
+    try {
+      const rows = await ipc.listAlerts(this.backendFilter(0, limit));
+      if (gen !== this.generation) return;
+      this.states.clear();
+      this.saved.clear();
+      this.extras.clear();
+      this.grouper = new StoryGrouper();
+      this.known = new Set(rows.map((r) => r.id));
+      this.offset = rows.length;
+      this.exhausted = rows.length < limit;
+      this.grouper.add(rows.filter((r) => this.keep(r)));
+      this.groups = this.grouper.groups.slice();
+      let i = keepId === undefined ? -1 : this.groups.findIndex((g) => g.members.some((m) => m.id === keepId));
+      if (i < 0) i = Math.min(this.selected, this.groups.length - 1);
+      if (i < 0 && this.groups.length > 0) i = 0;
+      this.selected = i;
+      this.error = null;
+    } catch (e) {
+      if (gen === this.generation) this.error = app.showError(e, "Could not load the alerts").message;
+    } finally {
+      if (gen === this.generation) {
+        this.loading = false;
+        this.loaded = true;
+      }
+    }
   }
 
   isUnread(g: AlertGroup): boolean {
@@ -227,23 +337,54 @@ export class AlertsStore {
     }
   }
 
-  /** s: saves the selected story's lead alert, or unsaves it. */
+  /**
+   * s: saves the selected story's lead alert, or takes it out of Saved.
+   * Saved is apart from the triage state: a dismissed alert stays saved.
+   */
   async toggleSave(index: number = this.selected): Promise<void> {
     const g = this.groups[index];
     if (!g) return;
-    const next: AlertState = this.stateOf(g.lead) === "saved" ? "read" : "saved";
+    const row = g.lead;
+    const next = !this.savedOf(row);
+    const change = this.remember(next ? "save" : "unsave", [row]);
+    const state = this.stateOf(row);
     try {
-      await this.setState(g.lead, next);
-      app.say(next === "saved" ? "Saved. Find it under Saved." : "Removed from Saved.");
+      await ipc.setAlertSaved(row.id, next);
+      this.saved.set(row.id, next);
+      const shown: AlertState = next ? (state === "dismissed" ? state : "saved") : state === "saved" ? "read" : state;
+      this.states.set(row.id, shown);
+      const d = this.detail;
+      if (d?.alert.id === row.id) this.detail = { ...d, alert: { ...d.alert, saved: next, state: shown } };
+      refreshCounts();
+      this.tell(next ? "Saved. Find it under Saved." : "Removed from Saved.", change);
     } catch (e) {
+      this.undoStack = this.undoStack.filter((c) => c !== change);
       app.showError(e, "Could not save the alert");
     }
   }
 
-  /** e: dismisses every alert of the selected story; the next one is selected. */
-  async dismiss(index: number = this.selected): Promise<void> {
+  /** True when dismissing the story would hide triage work (saved, a note, tags). */
+  holdsWork(g: AlertGroup): boolean {
+    return g.members.some((m) => {
+      const t = this.triageOf(m);
+      return t.saved || !!t.note || t.tags.length > 0;
+    });
+  }
+
+  /**
+   * e: dismisses every alert of the selected story; the next one is
+   * selected. A story holding saved or annotated alerts asks first
+   * (`confirmDismiss`) unless `confirmed`.
+   */
+  async dismiss(index: number = this.selected, confirmed = false): Promise<void> {
     const g = this.groups[index];
     if (!g) return;
+    if (!confirmed && this.holdsWork(g)) {
+      this.confirmDismiss = g;
+      return;
+    }
+    this.confirmDismiss = null;
+    const change = this.remember(g.members.length === 1 ? "dismiss" : `dismiss ${g.members.length} alerts`, g.members);
     try {
       for (const m of g.members) await this.setState(m, "dismissed", false);
       refreshCounts();
@@ -251,6 +392,7 @@ export class AlertsStore {
       app.showError(e, "Could not dismiss the alert");
       return;
     }
+    this.tell(g.members.length === 1 ? "Dismissed." : `Dismissed ${g.members.length} alerts of this story.`, change);
     if (this.filters.state === "active") {
       const at = this.grouper.groups.indexOf(g);
       if (at >= 0) this.grouper.groups.splice(at, 1);
@@ -264,8 +406,10 @@ export class AlertsStore {
   async markUnread(index: number = this.selected): Promise<void> {
     const g = this.groups[index];
     if (!g) return;
+    const change = this.remember("mark unread", [g.lead]);
     try {
       await this.setState(g.lead, "new");
+      this.tell("Marked unread.", change);
     } catch (e) {
       app.showError(e, "Could not mark the alert unread");
     }
@@ -274,10 +418,12 @@ export class AlertsStore {
   async setNote(note: string): Promise<void> {
     const d = this.detail;
     if (!d) return;
+    const change = this.remember("note", [d.alert]);
     try {
       await ipc.setAlertNote(d.alert.id, note);
       this.detail = { ...d, alert: { ...d.alert, note: note || null } };
-      app.say("Note saved.");
+      this.extras.set(d.alert.id, { note: note || null, tags: [...d.alert.tags] });
+      this.tell("Note saved.", change);
     } catch (e) {
       app.showError(e, "Could not save the note");
     }
@@ -287,9 +433,12 @@ export class AlertsStore {
     const d = this.detail;
     const t = tag.trim();
     if (!d || !t || d.alert.tags.includes(t)) return;
+    const change = this.remember(`tag "${t}"`, [d.alert]);
     try {
       await ipc.addAlertTag(d.alert.id, t);
       this.detail = { ...d, alert: { ...d.alert, tags: [...d.alert.tags, t] } };
+      this.extras.set(d.alert.id, { note: d.alert.note, tags: [...d.alert.tags, t] });
+      this.tell(`Tagged "${t}".`, change);
     } catch (e) {
       app.showError(e, "Could not add the tag");
     }
@@ -298,9 +447,13 @@ export class AlertsStore {
   async removeTag(tag: string): Promise<void> {
     const d = this.detail;
     if (!d) return;
+    const change = this.remember(`untag "${tag}"`, [d.alert]);
     try {
       await ipc.removeAlertTag(d.alert.id, tag);
-      this.detail = { ...d, alert: { ...d.alert, tags: d.alert.tags.filter((x) => x !== tag) } };
+      const tags = d.alert.tags.filter((x) => x !== tag);
+      this.detail = { ...d, alert: { ...d.alert, tags } };
+      this.extras.set(d.alert.id, { note: d.alert.note, tags });
+      this.tell(`Removed the tag "${tag}".`, change);
     } catch (e) {
       app.showError(e, "Could not remove the tag");
     }

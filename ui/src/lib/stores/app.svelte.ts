@@ -3,6 +3,7 @@
 // and theme, the progress of long work, and the notice line.
 import type { AppInfo, PollProgress, Settings, Source, Watchlist } from "../bindings";
 import { describeError, type ErrorView } from "../errors";
+import { setTimeZone } from "../format";
 import * as ipc from "../ipc";
 
 export type Page = "alerts" | "search" | "watchlists" | "sources" | "saved" | "settings";
@@ -18,7 +19,13 @@ export const PAGES: Array<{ id: Page; label: string; key: string }> = [
 
 export type Progress = { label: string; done: number; total: number | null; detail: string | null };
 
-export type Notice = { kind: "error" | "info"; message: string; hint: string | null; code: string | null };
+/** A notice; `undo` puts back what the change it reports did. */
+export type Notice = { kind: "error" | "info"; message: string; hint: string | null; code: string | null; undo?: () => void };
+
+/** A poll that sends no progress for this long is taken as over. */
+export const POLL_SILENCE_MS = 20_000;
+/** How long the poll bar stays after the last source of a poll. */
+export const POLL_LINGER_MS = 1200;
 
 class AppState {
   page = $state<Page>("alerts");
@@ -31,9 +38,12 @@ class AppState {
   helpOpen = $state(false);
   /** An alert to show (a notification was clicked); the Alerts page takes it. */
   pendingAlert = $state<number | null>(null);
+  /** A query the Search page hands to a new watchlist draft. */
+  draftWatchlistQuery = $state<string | null>(null);
   /** Bumped to ask the Search page to focus its input. */
   focusSearch = $state(0);
   private progressTimer: ReturnType<typeof setTimeout> | null = null;
+  private watchdog: ReturnType<typeof setTimeout> | null = null;
 
   reset(): void {
     this.page = "alerts";
@@ -46,9 +56,18 @@ class AppState {
     this.helpOpen = false;
     this.pendingAlert = null;
     this.focusSearch = 0;
+    this.draftWatchlistQuery = null;
+    this.leaveGuard = null;
   }
 
+  /**
+   * Asked before the page changes; false keeps the page (an editor with
+   * unsaved work asks the analyst first and navigates itself).
+   */
+  leaveGuard: ((to: Page) => boolean) | null = null;
+
   go(page: Page): void {
+    if (page !== this.page && this.leaveGuard && !this.leaveGuard(page)) return;
     this.page = page;
   }
 
@@ -63,8 +82,8 @@ class AppState {
     return v;
   }
 
-  say(message: string): void {
-    this.notice = { kind: "info", message, hint: null, code: null };
+  say(message: string, undo?: () => void): void {
+    this.notice = { kind: "info", message, hint: null, code: null, undo };
   }
 
   async refreshInfo(): Promise<void> {
@@ -95,6 +114,7 @@ class AppState {
     try {
       this.settings = await ipc.getSettings();
       applyTheme(this.settings.theme);
+      setTimeZone(this.settings.time_zone);
     } catch (e) {
       this.showError(e, "Could not load the settings");
     }
@@ -120,16 +140,33 @@ class AppState {
     }, delayMs);
   }
 
+  /**
+   * Poll progress from the backend. The bar cannot go stale: it goes
+   * POLL_LINGER_MS after the last source, at once for an empty poll, and
+   * after POLL_SILENCE_MS without any progress (a poll that ended without
+   * its last event).
+   */
   onPollProgress(p: PollProgress): void {
     if (this.progressTimer) clearTimeout(this.progressTimer);
+    if (this.watchdog) clearTimeout(this.watchdog);
+    if (p.total === 0) {
+      this.progress = null;
+      return;
+    }
     const detail =
       `${p.new_articles} new article${p.new_articles === 1 ? "" : "s"}, ${p.new_alerts} new alert${p.new_alerts === 1 ? "" : "s"}` +
       (p.current ? ` — ${p.current}` : "");
     this.progress = { label: "Polling sources", done: p.done, total: p.total, detail };
-    if (p.total > 0 && p.done >= p.total) {
-      this.finishProgress(2000);
+    if (p.done >= p.total) {
+      this.finishProgress(POLL_LINGER_MS);
       void this.refreshSources();
       void this.refreshInfo();
+    } else {
+      this.watchdog = setTimeout(() => {
+        this.watchdog = null;
+        if (this.progress?.label === "Polling sources") this.progress = null;
+        void this.refreshSources();
+      }, POLL_SILENCE_MS);
     }
   }
 }
