@@ -6,9 +6,12 @@ mod support;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
-use outpost_core::{NewWatchlist, Severity};
-use outpost_engine::{Clock, Engine, EngineOptions, NewSourceRequest, NoEvents};
-use support::{FeedServer, Recorder, rss, test_now};
+use outpost_core::NewSource;
+use outpost_engine::Clock;
+use support::{
+    FeedServer, Recorder, add_feed_and_poll, feed_source, open_with_clock, rss, rt, test_now,
+    watchlist,
+};
 
 /// A clock the test moves by hand.
 fn movable_clock() -> (Arc<AtomicI64>, Clock) {
@@ -18,13 +21,6 @@ fn movable_clock() -> (Arc<AtomicI64>, Clock) {
         chrono::DateTime::from_timestamp_millis(read.load(Ordering::SeqCst)).unwrap()
     });
     (at, clock)
-}
-
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap()
 }
 
 // Issue 12, item 5: nothing ever called `Store::prune`, so the archive grew
@@ -39,32 +35,16 @@ fn prune_uses_the_engine_clock_and_the_retention_setting() {
     ]));
     let dir = tempfile::tempdir().unwrap();
     let (at, clock) = movable_clock();
-    let engine = Engine::open(EngineOptions {
-        db_path: dir.path().join("outpost.db"),
-        seed: false,
-        sink: Arc::new(Recorder::default()),
-        events: Arc::new(NoEvents),
+    let engine = open_with_clock(
+        &dir.path().join("outpost.db"),
+        Arc::new(Recorder::default()),
         clock,
-    })
-    .unwrap();
+    );
     let rt = rt();
     engine
-        .add_watchlist(&NewWatchlist {
-            name: "Border".into(),
-            query: "border".into(),
-            severity: Severity::High,
-            notify: false,
-            scope_sources: vec![],
-            scope_langs: vec![],
-            color: None,
-        })
+        .add_watchlist(&watchlist("Border", "border"))
         .unwrap();
-    rt.block_on(engine.add_source(NewSourceRequest {
-        url: server.feed_url(),
-        ..Default::default()
-    }))
-    .unwrap();
-    let summary = rt.block_on(engine.poll(None)).unwrap();
+    let summary = add_feed_and_poll(&rt, &engine, server.feed_url());
     assert_eq!((summary.new_articles, summary.alerts), (3, 1));
 
     // Within the window nothing goes.
@@ -101,21 +81,16 @@ fn the_retention_task_prunes_on_start() {
     let server = FeedServer::start(&rss(&[("a1", "Rail terminal opens", "Cargo.")]));
     let dir = tempfile::tempdir().unwrap();
     let (at, clock) = movable_clock();
-    let engine = Engine::open(EngineOptions {
-        db_path: dir.path().join("outpost.db"),
-        seed: false,
-        sink: Arc::new(Recorder::default()),
-        events: Arc::new(NoEvents),
+    let engine = open_with_clock(
+        &dir.path().join("outpost.db"),
+        Arc::new(Recorder::default()),
         clock,
-    })
-    .unwrap();
+    );
     let rt = rt();
-    rt.block_on(engine.add_source(NewSourceRequest {
-        url: server.feed_url(),
-        ..Default::default()
-    }))
-    .unwrap();
-    assert_eq!(rt.block_on(engine.poll(None)).unwrap().new_articles, 1);
+    assert_eq!(
+        add_feed_and_poll(&rt, &engine, server.feed_url()).new_articles,
+        1
+    );
     at.fetch_add(400 * 86_400_000, Ordering::SeqCst);
     // A shutdown that is already due: the task prunes once and returns.
     rt.block_on(Arc::clone(&engine).run_retention(async {}));
@@ -139,15 +114,9 @@ fn prune_spans_many_chunks() {
     let store = support::archive(&engine);
     let source = store
         .add_source(
-            &outpost_core::NewSource {
-                kind: outpost_core::SourceKind::Feed,
-                url: "https://a.example/rss".into(),
-                name: "A".into(),
+            &NewSource {
                 interval_secs: 600,
-                lang: None,
-                country: None,
-                folder: None,
-                tags: vec![],
+                ..feed_source("https://a.example/rss", "A")
             },
             test_now(),
         )
