@@ -3,24 +3,31 @@
 
 mod support;
 
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use outpost_core::NewSource;
-use outpost_engine::Clock;
+use outpost_engine::{Clock, Engine};
 use support::{
     FeedServer, Recorder, add_feed_and_poll, feed_source, open_with_clock, rss, rt, test_now,
     watchlist,
 };
 
-/// A clock the test moves by hand.
-fn movable_clock() -> (Arc<AtomicI64>, Clock) {
+/// An engine on `dir/outpost.db` whose clock the test moves by hand: it
+/// starts at [`test_now`] and reads the milliseconds in the returned cell.
+fn open_on_movable_clock(dir: &Path) -> (Arc<AtomicI64>, Arc<Engine>) {
     let at = Arc::new(AtomicI64::new(test_now().timestamp_millis()));
     let read = Arc::clone(&at);
     let clock: Clock = Arc::new(move || {
         chrono::DateTime::from_timestamp_millis(read.load(Ordering::SeqCst)).unwrap()
     });
-    (at, clock)
+    let engine = open_with_clock(
+        &dir.join("outpost.db"),
+        Arc::new(Recorder::default()),
+        clock,
+    );
+    (at, engine)
 }
 
 // Issue 12, item 5: nothing ever called `Store::prune`, so the archive grew
@@ -34,12 +41,7 @@ fn prune_uses_the_engine_clock_and_the_retention_setting() {
         ("a3", "Cotton harvest ends early", "Farmers."),
     ]));
     let dir = tempfile::tempdir().unwrap();
-    let (at, clock) = movable_clock();
-    let engine = open_with_clock(
-        &dir.path().join("outpost.db"),
-        Arc::new(Recorder::default()),
-        clock,
-    );
+    let (at, engine) = open_on_movable_clock(dir.path());
     let rt = rt();
     engine
         .add_watchlist(&watchlist("Border", "border"))
@@ -80,12 +82,7 @@ fn prune_uses_the_engine_clock_and_the_retention_setting() {
 fn the_retention_task_prunes_on_start() {
     let server = FeedServer::start(&rss(&[("a1", "Rail terminal opens", "Cargo.")]));
     let dir = tempfile::tempdir().unwrap();
-    let (at, clock) = movable_clock();
-    let engine = open_with_clock(
-        &dir.path().join("outpost.db"),
-        Arc::new(Recorder::default()),
-        clock,
-    );
+    let (at, engine) = open_on_movable_clock(dir.path());
     let rt = rt();
     assert_eq!(
         add_feed_and_poll(&rt, &engine, server.feed_url()).new_articles,
