@@ -15,8 +15,11 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use outpost_core::{AlertFilter, NewSource, NewWatchlist, Severity, SourceKind};
+use outpost_core::{AlertFilter, NewSource, NewWatchlist, Severity};
 use outpost_store::Store;
+
+mod common;
+use common::{closed_port, new_source, outpost, outpost_command};
 
 const SOURCES: usize = 40;
 const ITEMS: usize = 100;
@@ -103,14 +106,8 @@ fn prepare(db: &Path, base: &str) {
         store
             .add_source(
                 &NewSource {
-                    kind: SourceKind::Feed,
-                    url: format!("{base}/feed/{n}"),
-                    name: format!("Wire {n}"),
                     interval_secs: 3600,
-                    lang: None,
-                    country: None,
-                    folder: None,
-                    tags: vec![],
+                    ..new_source(&format!("{base}/feed/{n}"), &format!("Wire {n}"))
                 },
                 now,
             )
@@ -133,10 +130,8 @@ fn prepare(db: &Path, base: &str) {
 }
 
 fn poll_command(db: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_outpost"));
-    c.arg("--db")
-        .arg(db)
-        .args(["poll", "--once", "--no-notify"])
+    let mut c = outpost_command(db);
+    c.args(["poll", "--once", "--no-notify"])
         .stdout(Stdio::null())
         .stderr(Stdio::null());
     c
@@ -245,12 +240,10 @@ fn sigkill_during_ingestion_loses_nothing_and_resumes() {
                         .unwrap()
                         .remove(0);
                     drop(store);
-                    let out = Command::new(env!("CARGO_BIN_EXE_outpost"))
-                        .arg("--db")
-                        .arg(&db)
-                        .args(["alerts", "mark", &alert.id.to_string(), "--state", "saved"])
-                        .output()
-                        .unwrap();
+                    let out = outpost(
+                        &db,
+                        &["alerts", "mark", &alert.id.to_string(), "--state", "saved"],
+                    );
                     assert!(
                         out.status.success(),
                         "{}",
@@ -307,10 +300,7 @@ fn sigkill_during_ingestion_loses_nothing_and_resumes() {
 fn cli_without_network_shows_each_sources_error() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("offline.db");
-    let closed = {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    let closed = closed_port();
     let store = Store::open(&db).unwrap();
     let now = chrono::Utc::now();
     for (url, name) in [
@@ -320,31 +310,12 @@ fn cli_without_network_shows_each_sources_error() {
             "Unresolvable",
         ),
     ] {
-        store
-            .add_source(
-                &NewSource {
-                    kind: SourceKind::Feed,
-                    url,
-                    name: name.into(),
-                    interval_secs: 900,
-                    lang: None,
-                    country: None,
-                    folder: None,
-                    tags: vec![],
-                },
-                now,
-            )
-            .unwrap();
+        store.add_source(&new_source(&url, name), now).unwrap();
     }
     drop(store);
 
     let outpost = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_outpost"))
-            .arg("--db")
-            .arg(&db)
-            .args(args)
-            .output()
-            .unwrap();
+        let out = outpost(&db, args);
         let text = format!(
             "{}{}",
             String::from_utf8_lossy(&out.stdout),

@@ -1,11 +1,14 @@
 //! `outpost export` run as a process against a prepared archive on disk.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
+use std::process::Command;
 
 use chrono::{TimeZone, Utc};
-use outpost_core::{AlertState, Field, NewSource, NewWatchlist, Severity, SourceKind, Span};
+use outpost_core::{AlertState, Field, NewSource, Severity, Span};
 use outpost_store::{NewAlert, NewArticle, Store};
+
+mod common;
+use common::{new_source, new_watchlist, outpost, text};
 
 struct Prepared {
     _dir: tempfile::TempDir,
@@ -24,14 +27,8 @@ fn prepare(extra_saved: u32) -> Prepared {
     let source = store
         .add_source(
             &NewSource {
-                kind: SourceKind::Feed,
-                url: "https://asiaplus.example/rss".into(),
-                name: "Азия-Плюс".into(),
-                interval_secs: 900,
                 lang: Some("ru".into()),
-                country: None,
-                folder: None,
-                tags: vec![],
+                ..new_source("https://asiaplus.example/rss", "Азия-Плюс")
             },
             now,
         )
@@ -58,18 +55,7 @@ fn prepare(extra_saved: u32) -> Prepared {
         .map(|i| i.article_id)
         .collect();
     let watchlist = store
-        .add_watchlist(
-            &NewWatchlist {
-                name: "Border".into(),
-                query: "border".into(),
-                severity: Severity::High,
-                notify: false,
-                scope_sources: vec![],
-                scope_langs: vec![],
-                color: None,
-            },
-            now,
-        )
+        .add_watchlist(&new_watchlist("Border", "border", Severity::High), now)
         .unwrap();
     for (i, &article_id) in ids[..3].iter().enumerate() {
         let alert = store
@@ -103,19 +89,6 @@ fn prepare(extra_saved: u32) -> Prepared {
         db,
         watchlist,
     }
-}
-
-fn outpost(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_outpost"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 #[test]

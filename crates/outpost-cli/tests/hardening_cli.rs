@@ -6,51 +6,14 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use chrono::{TimeZone, Utc};
-use outpost_core::{AlertState, Field, NewSource, NewWatchlist, Severity, SourceKind, Span};
+use outpost_core::{AlertState, Field, Severity, Span};
 use outpost_store::{NewAlert, NewArticle, Store};
 
-fn outpost(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_outpost"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("RUST_LOG")
-        .output()
-        .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+mod common;
+use common::{closed_port, json, new_source, new_watchlist, outpost, outpost_command, text};
 
 fn t0() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).unwrap()
-}
-
-fn new_source(url: &str, name: &str) -> NewSource {
-    NewSource {
-        kind: SourceKind::Feed,
-        url: url.into(),
-        name: name.into(),
-        interval_secs: 900,
-        lang: None,
-        country: None,
-        folder: None,
-        tags: vec![],
-    }
-}
-
-fn new_watchlist(name: &str, query: &str, severity: Severity) -> NewWatchlist {
-    NewWatchlist {
-        name: name.into(),
-        query: query.into(),
-        severity,
-        notify: false,
-        scope_sources: vec![],
-        scope_langs: vec![],
-        color: None,
-    }
 }
 
 fn span(text: &str) -> Span {
@@ -141,7 +104,7 @@ fn watchlists_remove_says_what_it_deletes_and_keeps_annotated_alerts() {
     let list = outpost(&db, &["watchlists", "list"]);
     assert!(text(&list.stdout).starts_with("No watchlists yet"));
     let alerts = outpost(&db, &["alerts", "list", "--json"]);
-    let alerts: serde_json::Value = serde_json::from_slice(&alerts.stdout).unwrap();
+    let alerts = json(&alerts);
     assert_eq!(alerts.as_array().unwrap().len(), 3);
 
     // The evidence export keeps the watchlist, severity, note and tag.
@@ -158,7 +121,7 @@ fn watchlists_remove_says_what_it_deletes_and_keeps_annotated_alerts() {
         ],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let doc = json(&out);
     let rows = doc["articles"].as_array().unwrap();
     assert_eq!(rows.len(), 3);
     for r in rows {
@@ -236,7 +199,7 @@ fn terminal_output_carries_no_control_characters() {
     }
     // JSON keeps the exact text: the escapes decode to the same characters.
     let out = outpost(&db, &["alerts", "list", "--json"]);
-    let alerts: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let alerts = json(&out);
     assert_eq!(alerts[0]["title"], hostile);
     // One field stays on one line in a table.
     let out = outpost(&db, &["alerts", "list"]);
@@ -253,8 +216,8 @@ fn terminal_output_carries_no_control_characters() {
 /// ignores permission bits).
 fn outpost_unprivileged(db: &Path, args: &[&str]) -> Output {
     use std::os::unix::process::CommandExt;
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_outpost"));
-    cmd.arg("--db").arg(db).args(args).env("NO_COLOR", "1");
+    let mut cmd = outpost_command(db);
+    cmd.args(args);
     if is_root() {
         cmd.uid(65534).gid(65534);
     }
@@ -390,7 +353,7 @@ fn watchlists_need_a_name_and_existing_sources() {
         text(&out.stderr)
     );
     let out = outpost(&db, &["watchlists", "list", "--json"]);
-    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let list = json(&out);
     assert_eq!(list.as_array().unwrap().len(), 1, "nothing was added");
 }
 
@@ -461,7 +424,7 @@ fn an_alert_on_a_huge_article_stays_small() {
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let out = outpost(&db, &["alerts", "list", "--json"]);
-    let alerts: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let alerts = json(&out);
     assert_eq!(alerts.as_array().unwrap().len(), 1);
     assert_eq!(alerts[0]["spans"], serde_json::json!([]));
     assert!(alerts[0]["span_count"].as_u64().unwrap() > 100, "{alerts}");
@@ -479,10 +442,7 @@ fn continuous_poll_logs_a_summary_and_each_error_once() {
     // Hardening 2, item 13: continuous `outpost poll` printed nothing.
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("outpost.db");
-    let closed = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    let closed = closed_port();
     {
         let store = Store::open(&db).unwrap();
         store
@@ -492,12 +452,8 @@ fn continuous_poll_logs_a_summary_and_each_error_once() {
             )
             .unwrap();
     }
-    let mut child = Command::new(env!("CARGO_BIN_EXE_outpost"))
-        .arg("--db")
-        .arg(&db)
+    let mut child = outpost_command(&db)
         .args(["poll", "--no-notify"])
-        .env("NO_COLOR", "1")
-        .env_remove("RUST_LOG")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()

@@ -3,20 +3,12 @@
 //! wall clock).
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use chrono::{Duration, Utc};
-use outpost_store::{NewArticle, NewSource, SourceKind, Store};
+use outpost_store::{NewArticle, NewSource, Store};
 
-fn outpost(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_outpost"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
+mod common;
+use common::{json, new_source, outpost};
 
 fn seed(db: &Path) {
     let store = Store::open(db).unwrap();
@@ -24,14 +16,8 @@ fn seed(db: &Path) {
     let source = store
         .add_source(
             &NewSource {
-                kind: SourceKind::Feed,
-                url: "https://asiaplus.example/rss".into(),
-                name: "Asia-Plus".into(),
                 interval_secs: 600,
-                lang: None,
-                country: None,
-                folder: None,
-                tags: vec![],
+                ..new_source("https://asiaplus.example/rss", "Asia-Plus")
             },
             now,
         )
@@ -76,7 +62,7 @@ fn prune_dry_run_then_for_real() {
 
     let out = outpost(&db, &["prune", "--dry-run", "--json"]);
     assert!(out.status.success(), "{out:?}");
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = json(&out);
     assert_eq!(json["articles"], 2);
     assert_eq!(json["dry_run"], true);
     assert_eq!(count(&db), 3);

@@ -1,25 +1,11 @@
 //! `outpost sources` against a real archive file: what the lists show of an
 //! address, and accepting a feed's move.
 
-use std::path::Path;
-use std::process::{Command, Output};
-
 use chrono::Utc;
-use outpost_store::{NewSource, SourceKind, Store};
+use outpost_store::Store;
 
-fn outpost(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_outpost"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+mod common;
+use common::{new_source, outpost, text};
 
 // Hardening 2, smaller ones: credentials in a source URL appeared in
 // `sources list --json` and in the OPML export. Hardening 2, item 11: a
@@ -32,16 +18,7 @@ fn credentials_are_redacted_and_a_pending_move_is_shown_then_accepted() {
         let store = Store::open(&db).unwrap();
         let id = store
             .add_source(
-                &NewSource {
-                    kind: SourceKind::Feed,
-                    url: "https://reader:s3cret@private.example/feed".into(),
-                    name: "Private".into(),
-                    interval_secs: 900,
-                    lang: None,
-                    country: None,
-                    folder: None,
-                    tags: vec![],
-                },
+                &new_source("https://reader:s3cret@private.example/feed", "Private"),
                 Utc::now(),
             )
             .unwrap();

@@ -2,24 +2,12 @@
 //! through the store library.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use chrono::{TimeZone, Utc};
-use outpost_store::{NewArticle, NewSource, SourceKind, Store};
+use outpost_store::{NewArticle, NewSource, Store};
 
-fn outpost(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_outpost"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+mod common;
+use common::{json, new_source, outpost, text};
 
 fn seed(db: &Path) {
     let store = Store::open(db).unwrap();
@@ -28,14 +16,8 @@ fn seed(db: &Path) {
         store
             .add_source(
                 &NewSource {
-                    kind: SourceKind::Feed,
-                    url: url.into(),
-                    name: name.into(),
                     interval_secs: 600,
-                    lang: None,
-                    country: None,
-                    folder: None,
-                    tags: vec![],
+                    ..new_source(url, name)
                 },
                 t0,
             )
@@ -281,7 +263,7 @@ fn watchlists_list_warns_about_a_stored_query_past_the_limits() {
     assert_eq!(stdout.matches("warning: not matched").count(), 1);
     assert!(stdout.contains("levels deep"));
     let out = outpost(&db, &["watchlists", "list", "--json"]);
-    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let list = json(&out);
     let named = |name: &str| {
         list.as_array()
             .unwrap()

@@ -4,45 +4,14 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use std::sync::Arc;
 
 use outpost_engine::EngineError;
 use outpost_engine::api::ExportFormat;
 use outpost_engine::export::{ExportFilter, Selection, export_to_file};
 use outpost_engine::transfer::write_new;
-use support::{Recorder, open};
-
-/// A tmpfs mounted for one test and unmounted when dropped; `None` when
-/// this process may not mount (not root, or no CAP_SYS_ADMIN).
-struct Tmpfs {
-    dir: PathBuf,
-    _holder: tempfile::TempDir,
-}
-
-impl Tmpfs {
-    fn mount(size: &str) -> Option<Tmpfs> {
-        let holder = tempfile::tempdir().ok()?;
-        let dir = holder.path().join("mnt");
-        std::fs::create_dir(&dir).ok()?;
-        let ok = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(&dir)
-            .status()
-            .is_ok_and(|s| s.success());
-        ok.then_some(Tmpfs {
-            dir,
-            _holder: holder,
-        })
-    }
-}
-
-impl Drop for Tmpfs {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg("-l").arg(&self.dir).status();
-    }
-}
+use support::{Recorder, Tmpfs, feed_source, open};
 
 /// The names in `dir`, sorted.
 fn names(dir: &Path) -> Vec<String> {
@@ -93,16 +62,7 @@ fn a_failed_write_on_a_full_disk_keeps_the_earlier_file_and_no_temporary() {
 fn archive_with_saved_articles(db: &Path, n: usize) -> Arc<outpost_engine::Engine> {
     let engine = open(db, Arc::new(Recorder::default()));
     let source = engine
-        .add_source_unchecked(&outpost_core::NewSource {
-            kind: outpost_core::SourceKind::Feed,
-            url: "https://a.example/rss".into(),
-            name: "A".into(),
-            interval_secs: 900,
-            lang: None,
-            country: None,
-            folder: None,
-            tags: vec![],
-        })
+        .add_source_unchecked(&feed_source("https://a.example/rss", "A"))
         .unwrap();
     let now = support::test_now();
     let items: Vec<outpost_store::NewArticle> = (0..n)
@@ -203,16 +163,7 @@ fn the_html_report_renders_an_article_without_a_link() {
     let dir = tempfile::tempdir().unwrap();
     let engine = open(&dir.path().join("o.db"), Arc::new(Recorder::default()));
     let source = engine
-        .add_source_unchecked(&outpost_core::NewSource {
-            kind: outpost_core::SourceKind::Feed,
-            url: "https://a.example/rss".into(),
-            name: "A".into(),
-            interval_secs: 900,
-            lang: None,
-            country: None,
-            folder: None,
-            tags: vec![],
-        })
+        .add_source_unchecked(&feed_source("https://a.example/rss", "A"))
         .unwrap();
     let now = support::test_now();
     let archive = support::archive(&engine);

@@ -2,25 +2,12 @@
 //! 127.0.0.1: the capture always completes, keeps the feed text, and says
 //! why the page was not kept.
 
-use std::path::Path;
-use std::sync::Arc;
+mod support;
 
 use chrono::Utc;
-use outpost_core::{NewSource, SourceKind};
-use outpost_engine::evidence;
-use outpost_engine::{Engine, EngineOptions};
+use outpost_engine::{Engine, evidence, system_clock};
 use outpost_store::NewArticle;
-
-fn open_engine(dir: &Path) -> Arc<Engine> {
-    Engine::open(EngineOptions {
-        db_path: dir.join("outpost.db"),
-        seed: false,
-        sink: Arc::new(outpost_engine::notify::Silent),
-        events: Arc::new(outpost_engine::NoEvents),
-        clock: outpost_engine::system_clock(),
-    })
-    .expect("the archive opens")
-}
+use support::{archive, feed_source, open_silent};
 
 /// Serves each `(path, content type, body)`; a `None` content type sends
 /// no Content-Type header at all.
@@ -54,19 +41,7 @@ fn add_article(engine: &Engine, url: &str, text: &str) -> i64 {
     let store = archive(engine);
     let now = Utc::now();
     let source = store
-        .add_source(
-            &NewSource {
-                kind: SourceKind::Feed,
-                url: format!("{url}.feed"),
-                name: "Local".into(),
-                interval_secs: 900,
-                lang: None,
-                country: None,
-                folder: None,
-                tags: vec![],
-            },
-            now,
-        )
+        .add_source(&feed_source(&format!("{url}.feed"), "Local"), now)
         .unwrap();
     let new = NewArticle {
         guid: Some(url.to_string()),
@@ -93,7 +68,7 @@ async fn a_page_of_forty_thousand_nested_divs_is_saved_without_a_crash() {
     );
     let base = serve(vec![("/deep", Some("text/html"), deep.into_bytes())]);
     let dir = tempfile::tempdir().unwrap();
-    let engine = open_engine(dir.path());
+    let engine = open_silent(dir.path(), system_clock());
     let id = add_article(&engine, &format!("{base}/deep"), "Feed teaser.");
     let snap = evidence::save_article(&engine, id).await.unwrap();
     // Either the flattened page is read, or the reason it was not is kept
@@ -131,7 +106,7 @@ async fn a_page_of_too_many_elements_keeps_the_feed_text_and_says_why() {
     );
     let base = serve(vec![("/huge", Some("text/html"), flat.into_bytes())]);
     let dir = tempfile::tempdir().unwrap();
-    let engine = open_engine(dir.path());
+    let engine = open_silent(dir.path(), system_clock());
     let id = add_article(&engine, &format!("{base}/huge"), "Feed teaser.");
     let snap = evidence::save_article(&engine, id).await.unwrap();
     let error = snap.error.as_deref().expect("the refusal is recorded");
@@ -149,7 +124,7 @@ async fn an_unlabelled_binary_is_not_captured_as_a_page() {
     junk.extend(b"<p>some words</p>");
     let base = serve(vec![("/image", None, png), ("/junk", None, junk)]);
     let dir = tempfile::tempdir().unwrap();
-    let engine = open_engine(dir.path());
+    let engine = open_silent(dir.path(), system_clock());
     for path in ["/image", "/junk"] {
         let id = add_article(&engine, &format!("{base}{path}"), "Feed teaser.");
         let snap = evidence::save_article(&engine, id).await.unwrap();
@@ -225,7 +200,7 @@ fn guarded_fetcher() -> outpost_feeds::fetch::Fetcher {
 async fn a_capture_refuses_a_redirect_from_a_public_page_into_internal_addresses() {
     let port = serve_redirects();
     let dir = tempfile::tempdir().unwrap();
-    let engine = open_engine(dir.path());
+    let engine = open_silent(dir.path(), system_clock());
     let fetcher = guarded_fetcher();
     for (path, says) in [
         ("/to-loopback", "redirected to 127.0.0.1"),
@@ -270,7 +245,7 @@ async fn a_capture_refuses_a_redirect_from_a_public_page_into_internal_addresses
 async fn an_image_load_refuses_a_redirect_into_loopback() {
     let port = serve_redirects();
     let dir = tempfile::tempdir().unwrap();
-    let engine = open_engine(dir.path());
+    let engine = open_silent(dir.path(), system_clock());
     let fetcher = guarded_fetcher();
     let err = engine
         .fetch_image_with(
@@ -298,7 +273,7 @@ async fn a_page_of_misnested_formatting_is_saved_without_a_crash() {
     );
     let base = serve(vec![("/misnested", Some("text/html"), page.into_bytes())]);
     let dir = tempfile::tempdir().unwrap();
-    let engine = open_engine(dir.path());
+    let engine = open_silent(dir.path(), system_clock());
     let id = add_article(&engine, &format!("{base}/misnested"), "Feed teaser.");
     let snap = evidence::save_article(&engine, id).await.unwrap();
     assert!(snap.text.is_some_and(|t| !t.is_empty()));
@@ -314,14 +289,8 @@ async fn a_page_of_misnested_formatting_is_saved_without_a_crash() {
 fn image_load_futures_are_send() {
     fn assert_send<T: Send>(_: T) {}
     let dir = tempfile::tempdir().unwrap();
-    let engine = open_engine(dir.path());
+    let engine = open_silent(dir.path(), system_clock());
     assert_send(engine.fetch_image("http://127.0.0.1:1/x.png"));
     let fetcher = guarded_fetcher();
     assert_send(engine.fetch_image_with(&fetcher, "http://127.0.0.1:1/x.png"));
-}
-
-/// A second connection to the engine's archive, for what a test seeds or
-/// inspects below the engine's use cases.
-fn archive(engine: &Engine) -> outpost_store::Store {
-    outpost_store::Store::open(engine.db_path()).expect("open the archive")
 }

@@ -3,6 +3,8 @@
 //! format parsed back with the field's own readers, and the HTML report
 //! rendered by headless Chromium.
 
+mod support;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -10,14 +12,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
-use outpost_core::{
-    AlertState, Field, NewSource, NewWatchlist, Severity, Snapshot, SourceKind, Span,
-};
+use outpost_core::{AlertState, Field, NewSource, NewWatchlist, Severity, Snapshot, Span};
 use outpost_engine::api::{ExportFormat, ExportRequest};
 use outpost_engine::evidence::{self, text_sha256};
 use outpost_engine::export::{self, CSV_COLUMNS, ExportFilter, Selection, UTF8_BOM};
-use outpost_engine::{Engine, EngineError, EngineOptions};
+use outpost_engine::{Clock, Engine, EngineError};
 use outpost_store::{NewAlert, NewArticle};
+use support::{feed_source, open_silent};
 
 // ----- fixtures -------------------------------------------------------------
 
@@ -50,22 +51,10 @@ struct Archive {
     tajik: i64,
 }
 
-fn open_engine(dir: &Path) -> Arc<Engine> {
-    Engine::open(EngineOptions {
-        db_path: dir.join("outpost.db"),
-        seed: false,
-        sink: Arc::new(outpost_engine::notify::Silent),
-        events: Arc::new(outpost_engine::NoEvents),
-        // The fixtures are dated around this instant; see `archive`.
-        clock: Arc::new(|| Utc.with_ymd_and_hms(2026, 11, 25, 12, 30, 0).unwrap()),
-    })
-    .expect("the archive opens")
-}
-
-/// A second connection to the engine's archive, for seeding and inspecting
-/// below the engine's use cases (the shells only call the engine).
-fn store_of(engine: &Engine) -> outpost_store::Store {
-    outpost_store::Store::open(engine.db_path()).expect("the archive opens")
+/// The instant the exporting engine lives at: the fixtures are dated around
+/// it; see `archive`.
+fn clock() -> Clock {
+    Arc::new(|| Utc.with_ymd_and_hms(2026, 11, 25, 12, 30, 0).unwrap())
 }
 
 fn span(text: &str) -> Span {
@@ -97,24 +86,20 @@ fn article(guid: &str, title: &str, text: &str, lang: &str, content_html: &str) 
 fn archive() -> Archive {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().to_path_buf();
-    let engine = open_engine(&path);
+    let engine = open_silent(&path, clock());
     let now = Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).unwrap();
-    let store = store_of(&engine);
-    let source = |url: &str, name: &str| NewSource {
-        kind: SourceKind::Feed,
-        url: url.to_string(),
-        name: name.to_string(),
-        interval_secs: 900,
-        lang: None,
-        country: None,
-        folder: None,
-        tags: vec![],
-    };
+    let store = support::archive(&engine);
     let asia = store
-        .add_source(&source("https://asiaplus.example/rss", "Азия-Плюс"), now)
+        .add_source(
+            &feed_source("https://asiaplus.example/rss", "Азия-Плюс"),
+            now,
+        )
         .unwrap();
     let bbc = store
-        .add_source(&source("https://bbc.example/persian/rss", "BBC فارسی"), now)
+        .add_source(
+            &feed_source("https://bbc.example/persian/rss", "BBC فارسی"),
+            now,
+        )
         .unwrap();
     let ingest = |source, a: NewArticle| store.ingest(source, &[a], now).unwrap()[0].article_id;
     let ru = ingest(
@@ -242,7 +227,7 @@ fn export_saved(a: &Archive, format: ExportFormat, name: &str) -> Vec<u8> {
 
 /// The text the archive vouches for: the snapshot's, else the feed's.
 fn stored_text(a: &Archive, id: i64) -> String {
-    let store = store_of(&a.engine);
+    let store = support::archive(&a.engine);
     match store.get_snapshot(id).unwrap().and_then(|s| s.text) {
         Some(t) => t,
         None => evidence::feed_text(&store.get_article(id).unwrap()),
@@ -714,19 +699,13 @@ fn serve_page() -> (String, Arc<AtomicUsize>) {
 }
 
 fn add_article(engine: &Engine, url: &str, text: &str, html: &str) -> i64 {
-    let store = store_of(engine);
+    let store = support::archive(engine);
     let now = Utc::now();
     let source = store
         .add_source(
             &NewSource {
-                kind: SourceKind::Feed,
-                url: format!("{url}/feed-{}", text.len()),
-                name: "Local".into(),
-                interval_secs: 900,
                 lang: Some("ru".into()),
-                country: None,
-                folder: None,
-                tags: vec![],
+                ..feed_source(&format!("{url}/feed-{}", text.len()), "Local")
             },
             now,
         )
@@ -749,7 +728,7 @@ fn add_article(engine: &Engine, url: &str, text: &str, html: &str) -> i64 {
 fn capture_futures_are_send() {
     fn assert_send<T: Send>(_: T) {}
     let dir = tempfile::tempdir().unwrap();
-    let engine = open_engine(dir.path());
+    let engine = open_silent(dir.path(), clock());
     assert_send(evidence::save_article(&engine, 1));
     assert_send(evidence::save_alert(&engine, 1));
     assert_send(evidence::capture(&engine, 1));
@@ -758,7 +737,7 @@ fn capture_futures_are_send() {
 #[tokio::test]
 async fn saving_captures_the_readable_page_with_its_hash() {
     let dir = tempfile::tempdir().unwrap();
-    let engine = open_engine(dir.path());
+    let engine = open_silent(dir.path(), clock());
     let (base, hits) = serve_page();
     let id = add_article(
         &engine,
@@ -795,9 +774,9 @@ async fn saving_captures_the_readable_page_with_its_hash() {
     assert!(!html.contains("onerror"), "{html}");
     assert!(html.contains("Пяндж"));
     assert_eq!(snap.sha256.as_deref(), Some(text_sha256(&text).as_str()));
-    assert!(store_of(&engine).get_article(id).unwrap().saved);
+    assert!(support::archive(&engine).get_article(id).unwrap().saved);
     assert_eq!(
-        store_of(&engine).get_snapshot(id).unwrap().as_ref(),
+        support::archive(&engine).get_snapshot(id).unwrap().as_ref(),
         Some(&snap),
         "stored, to read offline"
     );
@@ -823,7 +802,7 @@ async fn saving_captures_the_readable_page_with_its_hash() {
 #[tokio::test]
 async fn an_unreachable_page_keeps_the_feed_text_and_the_error() {
     let dir = tempfile::tempdir().unwrap();
-    let engine = open_engine(dir.path());
+    let engine = open_silent(dir.path(), clock());
     // Nothing listens on port 1 of the loopback address.
     let feed_html = r#"<p>Teaser from the feed.</p><script>alert(1)</script>"#;
     let id = add_article(
@@ -843,7 +822,7 @@ async fn an_unreachable_page_keeps_the_feed_text_and_the_error() {
     );
     assert_eq!(snap.html.as_deref(), Some("<p>Teaser from the feed.</p>"));
     assert!(
-        store_of(&engine).get_article(id).unwrap().saved,
+        support::archive(&engine).get_article(id).unwrap().saved,
         "saved even though the page was not"
     );
 

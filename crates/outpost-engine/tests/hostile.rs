@@ -16,8 +16,8 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use outpost_core::{AlertFilter, NewSource, NewWatchlist, Severity, SourceKind};
-use support::{Recorder, open, rss};
+use outpost_core::{AlertFilter, NewWatchlist};
+use support::{Recorder, feed_source, open, rss, watchlist};
 
 /// What a case's server answers.
 #[derive(Clone)]
@@ -344,31 +344,6 @@ fn corpus() -> Vec<Case> {
     ]
 }
 
-fn source(url: String, name: &str) -> NewSource {
-    NewSource {
-        kind: SourceKind::Feed,
-        url,
-        name: name.into(),
-        interval_secs: 900,
-        lang: None,
-        country: None,
-        folder: None,
-        tags: vec![],
-    }
-}
-
-fn watchlist(name: &str, query: &str) -> NewWatchlist {
-    NewWatchlist {
-        name: name.into(),
-        query: query.into(),
-        severity: Severity::High,
-        notify: true,
-        scope_sources: vec![],
-        scope_langs: vec![],
-        color: None,
-    }
-}
-
 /// Peak resident memory of this process so far, in kB.
 fn peak_rss_kb() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -463,14 +438,20 @@ fn hostile_corpus_is_inert_bounded_and_isolated() {
         "Officials in Khorog said the detention happened overnight.",
     )]));
     let good_id = engine
-        .add_source_unchecked(&source(good.feed_url(), "Good wire"))
+        .add_source_unchecked(&feed_source(&good.feed_url(), "Good wire"))
         .unwrap();
     engine
-        .add_watchlist(&watchlist("Khorog", "Khorog"))
+        .add_watchlist(&NewWatchlist {
+            notify: true,
+            ..watchlist("Khorog", "Khorog")
+        })
         .unwrap();
     // Matching also runs over every hostile item that is stored.
     engine
-        .add_watchlist(&watchlist("Hostile", "HOSTILE"))
+        .add_watchlist(&NewWatchlist {
+            notify: true,
+            ..watchlist("Hostile", "HOSTILE")
+        })
         .unwrap();
 
     // Each case gets its own server (its own host:port), so the per-host
@@ -491,7 +472,7 @@ fn hostile_corpus_is_inert_bounded_and_isolated() {
             (RawServer::start(case.reply.clone()), case)
         };
         let id = engine
-            .add_source_unchecked(&source(server.url(), case.name))
+            .add_source_unchecked(&feed_source(&server.url(), case.name))
             .unwrap();
         served.push((case, server, id));
     }
@@ -689,19 +670,6 @@ impl RawServer {
     }
 }
 
-/// A watchlist as a shared file or an old archive may hold it.
-fn shared_watchlist(name: &str, query: String) -> NewWatchlist {
-    NewWatchlist {
-        name: name.into(),
-        query,
-        severity: Severity::High,
-        notify: false,
-        scope_sources: vec![],
-        scope_langs: vec![],
-        color: None,
-    }
-}
-
 // Hardening 2, item 1: a stored 20,000-link NEAR chain aborted every command
 // that opened the engine (`sources list`, `poll`, even `watchlists
 // remove`). Now the archive opens, the watchlist is listed with a warning
@@ -716,10 +684,10 @@ fn a_stored_query_past_the_limits_is_skipped_with_a_warning() {
         let store = outpost_store::Store::open(&db).unwrap();
         let now = chrono::Utc::now();
         store
-            .add_watchlist(&shared_watchlist("chain", chain), now)
+            .add_watchlist(&watchlist("chain", &chain), now)
             .unwrap();
         store
-            .add_watchlist(&shared_watchlist("border", "border".into()), now)
+            .add_watchlist(&watchlist("border", "border"), now)
             .unwrap();
     }
     let server = support::FeedServer::start(&rss(&[(
@@ -790,7 +758,7 @@ fn importing_a_query_past_the_limits_reports_it_and_stores_the_rest() {
         );
         // Adding it by hand is refused the same way.
         let err = engine
-            .add_watchlist(&shared_watchlist("chain", "a NEAR/1 ".repeat(6_000) + "b"))
+            .add_watchlist(&watchlist("chain", &("a NEAR/1 ".repeat(6_000) + "b")))
             .unwrap_err();
         assert!(err.to_string().contains("levels deep"), "{err}");
     }

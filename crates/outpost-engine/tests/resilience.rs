@@ -5,47 +5,13 @@
 mod support;
 
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use outpost_core::{NewSource, NewWatchlist, Severity, SourceKind};
 use outpost_feeds::fetch::FetchConfig;
-use support::{FeedServer, Recorder, open, rss};
-
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
-fn source(url: String, name: &str) -> NewSource {
-    NewSource {
-        kind: SourceKind::Feed,
-        url,
-        name: name.into(),
-        interval_secs: 900,
-        lang: None,
-        country: None,
-        folder: None,
-        tags: vec![],
-    }
-}
-
-fn watchlist(query: &str) -> NewWatchlist {
-    NewWatchlist {
-        name: query.into(),
-        query: query.into(),
-        severity: Severity::High,
-        notify: false,
-        scope_sources: vec![],
-        scope_langs: vec![],
-        color: None,
-    }
-}
+use support::{FeedServer, Recorder, Tmpfs, feed_source, open, rss, rt, watchlist};
 
 #[test]
 fn one_hanging_server_does_not_hold_up_ninety_nine_others() {
@@ -71,14 +37,16 @@ fn one_hanging_server_does_not_hold_up_ninety_nine_others() {
 
     let dir = tempfile::tempdir().unwrap();
     let engine = open(&dir.path().join("o.db"), Arc::new(Recorder::default()));
-    engine.add_watchlist(&watchlist("Khorog")).unwrap();
+    engine
+        .add_watchlist(&watchlist("Khorog", "Khorog"))
+        .unwrap();
     // The hanging source first, so it takes its slot before the others.
     let hang_id = engine
-        .add_source_unchecked(&source(hanging_url, "Hanging"))
+        .add_source_unchecked(&feed_source(&hanging_url, "Hanging"))
         .unwrap();
     for (i, s) in servers.iter().enumerate() {
         engine
-            .add_source_unchecked(&source(s.feed_url(), &format!("Good {i}")))
+            .add_source_unchecked(&feed_source(&s.feed_url(), &format!("Good {i}")))
             .unwrap();
     }
 
@@ -155,7 +123,7 @@ fn without_network_every_source_shows_its_own_error() {
     ];
     for (url, name) in &urls {
         engine
-            .add_source_unchecked(&source(url.clone(), name))
+            .add_source_unchecked(&feed_source(&url.clone(), name))
             .unwrap();
     }
     let started = Instant::now();
@@ -183,45 +151,6 @@ fn without_network_every_source_shows_its_own_error() {
     assert!(sources.iter().all(|s| s.health.last_error.is_some()));
 }
 
-/// A tmpfs mounted for one test and unmounted when dropped; `None` when
-/// this process may not mount (not root, or no CAP_SYS_ADMIN).
-struct Tmpfs {
-    dir: PathBuf,
-    _holder: tempfile::TempDir,
-}
-
-impl Tmpfs {
-    fn mount(size: &str) -> Option<Tmpfs> {
-        let holder = tempfile::tempdir().ok()?;
-        let dir = holder.path().join("mnt");
-        std::fs::create_dir(&dir).ok()?;
-        let ok = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(&dir)
-            .status()
-            .is_ok_and(|s| s.success());
-        ok.then_some(Tmpfs {
-            dir,
-            _holder: holder,
-        })
-    }
-
-    fn remount(&self, mode: &str) {
-        let st = Command::new("mount")
-            .args(["-o", &format!("remount,{mode}")])
-            .arg(&self.dir)
-            .status()
-            .unwrap();
-        assert!(st.success(), "remount {mode}");
-    }
-}
-
-impl Drop for Tmpfs {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg("-l").arg(&self.dir).status();
-    }
-}
-
 /// Stores one article from a fixture server and returns the archive's
 /// article count.
 fn seed_archive(db: &Path) -> u64 {
@@ -231,9 +160,11 @@ fn seed_archive(db: &Path) -> u64 {
         "Traders in Khorog.",
     )]));
     let engine = open(db, Arc::new(Recorder::default()));
-    engine.add_watchlist(&watchlist("Khorog")).unwrap();
     engine
-        .add_source_unchecked(&source(server.feed_url(), "Wire"))
+        .add_watchlist(&watchlist("Khorog", "Khorog"))
+        .unwrap();
+    engine
+        .add_source_unchecked(&feed_source(&server.feed_url(), "Wire"))
         .unwrap();
     let s = rt().block_on(engine.poll(None)).unwrap();
     assert_eq!((s.new_articles, s.alerts), (1, 1), "{s:?}");
@@ -315,7 +246,7 @@ fn full_disk_is_a_clear_error_and_keeps_what_was_stored() {
 
     let engine = open(&db, Arc::new(Recorder::default()));
     let big_id = engine
-        .add_source_unchecked(&source(big.feed_url(), "Big wire"))
+        .add_source_unchecked(&feed_source(&big.feed_url(), "Big wire"))
         .unwrap();
     fill(&fs.dir.join("filler"));
 

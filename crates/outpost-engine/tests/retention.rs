@@ -3,28 +3,31 @@
 
 mod support;
 
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
-use outpost_core::{NewWatchlist, Severity};
-use outpost_engine::{Clock, Engine, EngineOptions, NewSourceRequest, NoEvents};
-use support::{FeedServer, Recorder, rss, test_now};
+use outpost_core::NewSource;
+use outpost_engine::{Clock, Engine};
+use support::{
+    FeedServer, Recorder, add_feed_and_poll, feed_source, open_with_clock, rss, rt, test_now,
+    watchlist,
+};
 
-/// A clock the test moves by hand.
-fn movable_clock() -> (Arc<AtomicI64>, Clock) {
+/// An engine on `dir/outpost.db` whose clock the test moves by hand: it
+/// starts at [`test_now`] and reads the milliseconds in the returned cell.
+fn open_on_movable_clock(dir: &Path) -> (Arc<AtomicI64>, Arc<Engine>) {
     let at = Arc::new(AtomicI64::new(test_now().timestamp_millis()));
     let read = Arc::clone(&at);
     let clock: Clock = Arc::new(move || {
         chrono::DateTime::from_timestamp_millis(read.load(Ordering::SeqCst)).unwrap()
     });
-    (at, clock)
-}
-
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap()
+    let engine = open_with_clock(
+        &dir.join("outpost.db"),
+        Arc::new(Recorder::default()),
+        clock,
+    );
+    (at, engine)
 }
 
 // Issue 12, item 5: nothing ever called `Store::prune`, so the archive grew
@@ -38,33 +41,12 @@ fn prune_uses_the_engine_clock_and_the_retention_setting() {
         ("a3", "Cotton harvest ends early", "Farmers."),
     ]));
     let dir = tempfile::tempdir().unwrap();
-    let (at, clock) = movable_clock();
-    let engine = Engine::open(EngineOptions {
-        db_path: dir.path().join("outpost.db"),
-        seed: false,
-        sink: Arc::new(Recorder::default()),
-        events: Arc::new(NoEvents),
-        clock,
-    })
-    .unwrap();
+    let (at, engine) = open_on_movable_clock(dir.path());
     let rt = rt();
     engine
-        .add_watchlist(&NewWatchlist {
-            name: "Border".into(),
-            query: "border".into(),
-            severity: Severity::High,
-            notify: false,
-            scope_sources: vec![],
-            scope_langs: vec![],
-            color: None,
-        })
+        .add_watchlist(&watchlist("Border", "border"))
         .unwrap();
-    rt.block_on(engine.add_source(NewSourceRequest {
-        url: server.feed_url(),
-        ..Default::default()
-    }))
-    .unwrap();
-    let summary = rt.block_on(engine.poll(None)).unwrap();
+    let summary = add_feed_and_poll(&rt, &engine, server.feed_url());
     assert_eq!((summary.new_articles, summary.alerts), (3, 1));
 
     // Within the window nothing goes.
@@ -100,22 +82,12 @@ fn prune_uses_the_engine_clock_and_the_retention_setting() {
 fn the_retention_task_prunes_on_start() {
     let server = FeedServer::start(&rss(&[("a1", "Rail terminal opens", "Cargo.")]));
     let dir = tempfile::tempdir().unwrap();
-    let (at, clock) = movable_clock();
-    let engine = Engine::open(EngineOptions {
-        db_path: dir.path().join("outpost.db"),
-        seed: false,
-        sink: Arc::new(Recorder::default()),
-        events: Arc::new(NoEvents),
-        clock,
-    })
-    .unwrap();
+    let (at, engine) = open_on_movable_clock(dir.path());
     let rt = rt();
-    rt.block_on(engine.add_source(NewSourceRequest {
-        url: server.feed_url(),
-        ..Default::default()
-    }))
-    .unwrap();
-    assert_eq!(rt.block_on(engine.poll(None)).unwrap().new_articles, 1);
+    assert_eq!(
+        add_feed_and_poll(&rt, &engine, server.feed_url()).new_articles,
+        1
+    );
     at.fetch_add(400 * 86_400_000, Ordering::SeqCst);
     // A shutdown that is already due: the task prunes once and returns.
     rt.block_on(Arc::clone(&engine).run_retention(async {}));
@@ -139,15 +111,9 @@ fn prune_spans_many_chunks() {
     let store = support::archive(&engine);
     let source = store
         .add_source(
-            &outpost_core::NewSource {
-                kind: outpost_core::SourceKind::Feed,
-                url: "https://a.example/rss".into(),
-                name: "A".into(),
+            &NewSource {
                 interval_secs: 600,
-                lang: None,
-                country: None,
-                folder: None,
-                tags: vec![],
+                ..feed_source("https://a.example/rss", "A")
             },
             test_now(),
         )

@@ -2,36 +2,14 @@
 //! is handled, against real archive files (and a real HTTP server on
 //! 127.0.0.1 where a fetch is involved).
 
-use std::path::Path;
+mod support;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use outpost_core::{NewSource, SourceKind};
-use outpost_engine::{Engine, EngineOptions, api, transfer};
-
-fn open_engine(dir: &Path) -> Arc<Engine> {
-    Engine::open(EngineOptions {
-        db_path: dir.join("outpost.db"),
-        seed: false,
-        sink: Arc::new(outpost_engine::notify::Silent),
-        events: Arc::new(outpost_engine::NoEvents),
-        clock: outpost_engine::system_clock(),
-    })
-    .expect("the archive opens")
-}
-
-fn source(url: &str, name: &str) -> NewSource {
-    NewSource {
-        kind: SourceKind::Feed,
-        url: url.into(),
-        name: name.into(),
-        interval_secs: 900,
-        lang: None,
-        country: None,
-        folder: None,
-        tags: vec![],
-    }
-}
+use outpost_core::NewSource;
+use outpost_engine::{api, system_clock, transfer};
+use support::{archive, feed_source, open_silent};
 
 // Hardening 2, smaller ones: the OPML round trip lost interval, language and
 // tags, re-enabled disabled sources and split a folder named `A/B`; import
@@ -40,21 +18,21 @@ fn source(url: &str, name: &str) -> NewSource {
 #[test]
 fn opml_round_trip_keeps_every_setting_and_hides_credentials() {
     let dir = tempfile::tempdir().unwrap();
-    let engine = open_engine(dir.path());
+    let engine = open_silent(dir.path(), system_clock());
     let a = engine
         .add_source_unchecked(&NewSource {
             interval_secs: 3600,
             lang: Some("tg".into()),
             folder: Some("A/B".into()),
             tags: vec!["border".into(), "gbao".into()],
-            ..source("https://example.tj/a.xml", "A")
+            ..feed_source("https://example.tj/a.xml", "A")
         })
         .unwrap();
     archive(&engine)
         .set_source_enabled(a, false, Some("too noisy"))
         .unwrap();
     engine
-        .add_source_unchecked(&source(
+        .add_source_unchecked(&feed_source(
             "https://reader:s3cret@private.example/feed",
             "Private",
         ))
@@ -80,10 +58,10 @@ fn opml_round_trip_keeps_every_setting_and_hides_credentials() {
     std::fs::write(&file, &opml).unwrap();
 
     let other_dir = tempfile::tempdir().unwrap();
-    let other = open_engine(other_dir.path());
+    let other = open_silent(other_dir.path(), system_clock());
     // Already present, written another way: found as the same source.
     other
-        .add_source_unchecked(&source("https://example.tj/a.xml", "A"))
+        .add_source_unchecked(&feed_source("https://example.tj/a.xml", "A"))
         .unwrap();
     std::fs::write(
         other_dir.path().join("loud.opml"),
@@ -95,7 +73,7 @@ fn opml_round_trip_keeps_every_setting_and_hides_credentials() {
     assert_eq!((summary.added, summary.skipped), (0, 1), "{summary:?}");
 
     let fresh_dir = tempfile::tempdir().unwrap();
-    let fresh = open_engine(fresh_dir.path());
+    let fresh = open_silent(fresh_dir.path(), system_clock());
     let summary = transfer::import_opml(&fresh, &file, |_, _| {}).unwrap();
     assert_eq!(summary.added, 2, "{summary:?}");
     let back = archive(&fresh).list_sources().unwrap();
@@ -112,12 +90,12 @@ fn opml_round_trip_keeps_every_setting_and_hides_credentials() {
 #[test]
 fn a_folder_too_deep_is_refused_with_a_sentence() {
     let dir = tempfile::tempdir().unwrap();
-    let engine = open_engine(dir.path());
+    let engine = open_silent(dir.path(), system_clock());
     let deep = vec!["x"; 30_000].join("/");
     let err = engine
         .add_source_unchecked(&NewSource {
             folder: Some(deep),
-            ..source("https://example.tj/a.xml", "A")
+            ..feed_source("https://example.tj/a.xml", "A")
         })
         .unwrap_err();
     assert!(err.to_string().contains("use at most 32"), "{err}");
@@ -139,18 +117,18 @@ fn a_folder_too_deep_is_refused_with_a_sentence() {
         .add_source(
             &NewSource {
                 folder: Some(vec!["x"; 30_000].join("/")),
-                ..source("https://example.tj/deep.xml", "Deep")
+                ..feed_source("https://example.tj/deep.xml", "Deep")
             },
             chrono::Utc::now(),
         )
         .unwrap();
     engine
-        .add_source_unchecked(&source("https://example.tj/fine.xml", "Fine"))
+        .add_source_unchecked(&feed_source("https://example.tj/fine.xml", "Fine"))
         .unwrap();
     let file = dir.path().join("export.opml");
     std::fs::write(&file, transfer::export_opml(&engine).unwrap()).unwrap();
     let fresh_dir = tempfile::tempdir().unwrap();
-    let fresh = open_engine(fresh_dir.path());
+    let fresh = open_silent(fresh_dir.path(), system_clock());
     let summary = transfer::import_opml(&fresh, &file, |_, _| {}).unwrap();
     assert_eq!(summary.added, 1, "{summary:?}");
     assert_eq!(summary.errors.len(), 1, "{summary:?}");
@@ -212,13 +190,13 @@ fn serve_moves() -> (u16, Arc<AtomicBool>) {
 fn a_permanent_move_to_another_host_waits_for_the_analyst() {
     let (port, _) = serve_moves();
     let dir = tempfile::tempdir().unwrap();
-    let engine = open_engine(dir.path());
+    let engine = open_silent(dir.path(), system_clock());
     let away_url = format!("http://127.0.0.1:{port}/elsewhere");
     let away = engine
-        .add_source_unchecked(&source(&away_url, "Away"))
+        .add_source_unchecked(&feed_source(&away_url, "Away"))
         .unwrap();
     let renamed = engine
-        .add_source_unchecked(&source(
+        .add_source_unchecked(&feed_source(
             &format!("http://127.0.0.1:{port}/renamed"),
             "Renamed",
         ))
@@ -265,9 +243,12 @@ fn a_permanent_move_to_another_host_waits_for_the_analyst() {
 fn a_move_the_feed_takes_back_stops_waiting() {
     let (port, settled) = serve_moves();
     let dir = tempfile::tempdir().unwrap();
-    let engine = open_engine(dir.path());
+    let engine = open_silent(dir.path(), system_clock());
     let flip = engine
-        .add_source_unchecked(&source(&format!("http://127.0.0.1:{port}/flip"), "Flip"))
+        .add_source_unchecked(&feed_source(
+            &format!("http://127.0.0.1:{port}/flip"),
+            "Flip",
+        ))
         .unwrap();
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(engine.poll(Some(vec![flip]))).unwrap();
@@ -285,10 +266,4 @@ fn a_move_the_feed_takes_back_stops_waiting() {
         archive(&engine).get_source(flip).unwrap().url,
         format!("http://127.0.0.1:{port}/flip")
     );
-}
-
-/// A second connection to the engine's archive, for what a test seeds or
-/// inspects below the engine's use cases.
-fn archive(engine: &Engine) -> outpost_store::Store {
-    outpost_store::Store::open(engine.db_path()).expect("open the archive")
 }

@@ -6,10 +6,10 @@ mod support;
 use std::sync::Arc;
 
 use outpost_core::{AlertFilter, SearchOrder, SearchQuery};
+use outpost_engine::Engine;
 use outpost_engine::api::{self, SearchRequest};
 use outpost_engine::dates::{Bound, parse_date};
-use outpost_engine::{Engine, NewSourceRequest};
-use support::{FeedServer, Recorder, open, rss};
+use support::{FeedServer, Recorder, add_feed_and_poll, open, rss};
 
 fn polled(server: &FeedServer, dir: &std::path::Path) -> Arc<Engine> {
     let engine = open(&dir.join("outpost.db"), Arc::new(Recorder::default()));
@@ -17,12 +17,10 @@ fn polled(server: &FeedServer, dir: &std::path::Path) -> Arc<Engine> {
         .enable_all()
         .build()
         .unwrap();
-    rt.block_on(engine.add_source(NewSourceRequest {
-        url: server.feed_url(),
-        ..Default::default()
-    }))
-    .unwrap();
-    assert_eq!(rt.block_on(engine.poll(None)).unwrap().new_articles, 2);
+    assert_eq!(
+        add_feed_and_poll(&rt, &engine, server.feed_url()).new_articles,
+        2
+    );
     engine
 }
 

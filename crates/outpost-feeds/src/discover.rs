@@ -5,14 +5,13 @@
 use std::cell::RefCell;
 
 use html5ever::tokenizer::states::RawKind;
-use html5ever::tokenizer::{
-    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
-};
+use html5ever::tokenizer::{Tag, TagKind, Token, TokenSink, TokenSinkResult};
 use serde::Serialize;
 use url::Url;
 
 use crate::fetch::{FetchError, FetchOutcome, FetchRequest, Fetcher};
 use crate::model::{ParseError, ParsedFeed};
+use crate::sanitize::tokenize;
 
 /// A feed a page advertises.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -35,15 +34,9 @@ pub enum FeedKind {
 /// The feeds a page links to, in page order, resolved against `base` (or
 /// the page's own `<base href>`), without duplicates.
 pub fn discover_feeds(html: &str, base: &Url) -> Vec<DiscoveredFeed> {
-    let sink = LinkSink::default();
-    let tok = Tokenizer::new(sink, TokenizerOpts::default());
-    let input = BufferQueue::default();
-    input.push_back(html.into());
-    let _ = tok.feed(&input);
-    tok.end();
     let LinkSink {
         links, base_href, ..
-    } = tok.sink;
+    } = tokenize(html, LinkSink::default());
     let base = base_href
         .into_inner()
         .and_then(|h| base.join(&h).ok())

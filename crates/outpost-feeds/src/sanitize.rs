@@ -76,12 +76,7 @@ pub fn bound_html(html: &str, max_depth: usize) -> BoundedHtml<'_> {
             ..BoundState::default()
         }),
     };
-    let tok = Tokenizer::new(sink, TokenizerOpts::default());
-    let input = BufferQueue::default();
-    input.push_back(html.into());
-    let _ = tok.feed(&input);
-    tok.end();
-    let state = tok.sink.state.into_inner();
+    let state = tokenize(html, sink).state.into_inner();
     BoundedHtml {
         html: if state.flattened || state.escaped_raw {
             Cow::Owned(state.out)
@@ -158,14 +153,20 @@ pub fn html_to_text(html: &str) -> String {
     if !html.contains(['<', '&']) {
         return collapse(html);
     }
-    let sink = TextSink::default();
+    let text = tokenize(html, TextSink::default()).out.take();
+    collapse(&text)
+}
+
+/// Runs html5ever's tokenizer over the whole of `html` into `sink` and
+/// hands the sink back with what it gathered. The sinks here never ask to
+/// stop or to run a script, so the feed always reaches the end.
+pub(crate) fn tokenize<S: TokenSink>(html: &str, sink: S) -> S {
     let tok = Tokenizer::new(sink, TokenizerOpts::default());
     let input = BufferQueue::default();
     input.push_back(html.into());
     let _ = tok.feed(&input);
     tok.end();
-    let text = tok.sink.out.take();
-    collapse(&text)
+    tok.sink
 }
 
 /// At most the first `max` bytes of `s`, cut on a character boundary.

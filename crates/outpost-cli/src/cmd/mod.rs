@@ -110,14 +110,29 @@ pub fn safe_multiline(text: &str) -> Cow<'_, str> {
 }
 
 fn escape_controls(text: &str, keep_lines: bool) -> Cow<'_, str> {
-    let unsafe_char = |c: char| c.is_control() && !(keep_lines && (c == '\n' || c == '\t'));
-    if !text.chars().any(unsafe_char) {
+    escape_where(
+        text,
+        |c| c.is_control() && !(keep_lines && (c == '\n' || c == '\t')),
+        |out, c| {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        },
+    )
+}
+
+/// `text` with each character `raw` picks written by `escape` instead;
+/// borrowed when there is none, the common case.
+fn escape_where(
+    text: &str,
+    raw: impl Fn(char) -> bool,
+    escape: impl Fn(&mut String, char),
+) -> Cow<'_, str> {
+    if !text.chars().any(&raw) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if unsafe_char(c) {
-            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        if raw(c) {
+            escape(&mut out, c);
         } else {
             out.push(c);
         }
@@ -144,18 +159,9 @@ pub fn print_json<T: serde::Serialize>(what: &T) -> anyhow::Result<()> {
 /// Serialised JSON with C1 controls and DEL written as `\u` escapes; they
 /// can only occur inside strings, where the escape means the same.
 pub fn json_text(json: &str) -> Cow<'_, str> {
-    if !json.chars().any(raw_in_json) {
-        return Cow::Borrowed(json);
-    }
-    let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        if raw_in_json(c) {
-            let _ = write!(out, "\\u{:04x}", c as u32);
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
+    escape_where(json, raw_in_json, |out, c| {
+        let _ = write!(out, "\\u{:04x}", c as u32);
+    })
 }
 
 /// The controls that `serde_json` leaves raw in its output.

@@ -3,12 +3,15 @@
 
 #![allow(dead_code)]
 
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 
-use outpost_engine::notify::{NotificationSink, NotificationStatus};
-use outpost_engine::{Engine, EngineOptions, NoEvents};
+use outpost_core::{NewSource, NewWatchlist, Severity, SourceKind};
+use outpost_engine::notify::{NotificationSink, NotificationStatus, Silent};
+use outpost_engine::{Clock, Engine, EngineOptions, NoEvents};
 
 pub struct FeedServer {
     pub base: String,
@@ -138,15 +141,119 @@ impl NotificationSink for Recorder {
     }
 }
 
-pub fn open(db: &std::path::Path, sink: Arc<dyn NotificationSink>) -> Arc<Engine> {
+/// An engine on `db` whose clock stands still at [`test_now`].
+pub fn open(db: &Path, sink: Arc<dyn NotificationSink>) -> Arc<Engine> {
+    open_with_clock(db, sink, fixed_clock())
+}
+
+/// An engine on `db`, unseeded, that reads the time from `clock`.
+pub fn open_with_clock(db: &Path, sink: Arc<dyn NotificationSink>, clock: Clock) -> Arc<Engine> {
     Engine::open(EngineOptions {
         db_path: db.to_path_buf(),
         seed: false,
         sink,
         events: Arc::new(NoEvents),
-        clock: fixed_clock(),
+        clock,
     })
     .expect("open engine")
+}
+
+/// An engine on `dir/outpost.db` that shows no notifications, on `clock`.
+pub fn open_silent(dir: &Path, clock: Clock) -> Arc<Engine> {
+    open_with_clock(&dir.join("outpost.db"), Arc::new(Silent), clock)
+}
+
+/// A feed source polled every 15 minutes with no language, country, folder
+/// or tags; tests set other fields with struct update syntax.
+pub fn feed_source(url: &str, name: &str) -> NewSource {
+    NewSource {
+        kind: SourceKind::Feed,
+        url: url.into(),
+        name: name.into(),
+        interval_secs: 900,
+        lang: None,
+        country: None,
+        folder: None,
+        tags: vec![],
+    }
+}
+
+/// A runtime for the engine's async use cases.
+pub fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// Adds the feed at `url` through the engine's use case and polls every
+/// source once.
+pub fn add_feed_and_poll(
+    rt: &tokio::runtime::Runtime,
+    engine: &Arc<Engine>,
+    url: String,
+) -> outpost_engine::PollSummary {
+    rt.block_on(engine.add_source(outpost_engine::NewSourceRequest {
+        url,
+        ..Default::default()
+    }))
+    .unwrap();
+    rt.block_on(engine.poll(None)).unwrap()
+}
+
+/// A watchlist of high severity over every source and language that does
+/// not notify; tests set other fields with struct update syntax.
+pub fn watchlist(name: &str, query: &str) -> NewWatchlist {
+    NewWatchlist {
+        name: name.into(),
+        query: query.into(),
+        severity: Severity::High,
+        notify: false,
+        scope_sources: vec![],
+        scope_langs: vec![],
+        color: None,
+    }
+}
+
+/// A tmpfs mounted for one test and unmounted when dropped; `None` when
+/// this process may not mount (not root, or no CAP_SYS_ADMIN).
+pub struct Tmpfs {
+    pub dir: PathBuf,
+    _holder: tempfile::TempDir,
+}
+
+impl Tmpfs {
+    pub fn mount(size: &str) -> Option<Tmpfs> {
+        let holder = tempfile::tempdir().ok()?;
+        let dir = holder.path().join("mnt");
+        std::fs::create_dir(&dir).ok()?;
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(&dir)
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then_some(Tmpfs {
+            dir,
+            _holder: holder,
+        })
+    }
+
+    /// Remounts with `mode` (`ro` or `rw`), as a disk that changes under
+    /// the engine would.
+    pub fn remount(&self, mode: &str) {
+        let st = Command::new("mount")
+            .args(["-o", &format!("remount,{mode}")])
+            .arg(&self.dir)
+            .status()
+            .unwrap();
+        assert!(st.success(), "remount {mode}");
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.dir).status();
+    }
 }
 
 /// A second connection to the engine's archive, for what a test seeds or
