@@ -4,17 +4,22 @@
 //! `outpost-store`, matching from `outpost-core`; this crate wires them into
 //! the ingest pipeline, the scheduler, alerting and export.
 
+mod alerting;
 pub mod api;
 pub mod defaults;
 mod engine;
 pub mod error;
 pub mod evidence;
 pub mod export;
+mod ingest;
 pub mod logging;
 pub mod notify;
 pub mod paths;
+mod refresh;
+mod scheduler;
 pub mod settings;
 pub mod transfer;
+mod watchlists;
 
 pub use engine::{
     Clock, DEFAULT_INTERVAL_SECS, Engine, EngineEvent, EngineOptions, EventSink, NewSourceRequest,

@@ -1,0 +1,230 @@
+//! Alerting: match stored articles against the compiled watchlists, put
+//! alerted articles into stories, and run the notification policy.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use outpost_core::Source;
+use outpost_core::matcher::Document;
+use outpost_core::policy::Candidate;
+use outpost_core::story::{self, StoryCandidate, StorySignature};
+use outpost_core::{AlertId, Timestamp, Watchlist, WatchlistId};
+use outpost_store::{IngestStatus, Ingested, NewAlert, NewArticle, NewStory};
+
+use crate::watchlists::in_scope;
+
+use crate::engine::{Engine, EngineEvent, blocking};
+use crate::error::Result;
+
+impl Engine {
+    /// Matches one source's stored articles against the compiled
+    /// watchlists and raises the alerts that are missing.
+    ///
+    /// Every item the feed delivered is matched, not only new ones: an alert
+    /// is unique per (watchlist, article), so re-matching adds only alerts
+    /// that are missing — after an edit, or after a crash between storing
+    /// the articles and raising their alerts.
+    pub(crate) fn raise_alerts(
+        &self,
+        source: &Source,
+        articles: &[NewArticle],
+        ingested: &[Ingested],
+        at: Timestamp,
+    ) -> Result<Vec<Fresh>> {
+        let compiled = Arc::clone(&self.compiled.read().expect("matcher lock"));
+        let mut alerts = Vec::new();
+        let mut stories: Option<Vec<StoryCandidate>> = None;
+        for (article, ing) in articles.iter().zip(ingested) {
+            let body = if article.text.trim().is_empty() {
+                &article.summary
+            } else {
+                &article.text
+            };
+            let doc = Document {
+                title: &article.title,
+                body,
+                lang: article.lang.as_deref(),
+                source: Some(&source.name),
+            };
+            let hits: Vec<_> = compiled
+                .matcher
+                .match_document(&doc)
+                .into_iter()
+                .filter(|h| {
+                    compiled
+                        .meta
+                        .get(&h.watchlist)
+                        .is_some_and(|w| in_scope(w, source, article.lang.as_deref()))
+                })
+                .collect();
+            if hits.is_empty() {
+                continue;
+            }
+            let story_id = self.assign_story(
+                ing,
+                &article.title,
+                body,
+                article.published.unwrap_or(at),
+                at,
+                &mut stories,
+            )?;
+            for hit in hits {
+                let w = &compiled.meta[&hit.watchlist];
+                let new = NewAlert {
+                    watchlist_id: w.id,
+                    article_id: ing.article_id,
+                    spans: hit.spans,
+                    story_id: Some(story_id),
+                    created_at: at,
+                };
+                if let Some(alert_id) = self.store().insert_alert(&new)? {
+                    alerts.push(Fresh {
+                        alert_id,
+                        watchlist: w.clone(),
+                        title: article.title.clone(),
+                        source_name: source.name.clone(),
+                        story_id,
+                    });
+                }
+            }
+        }
+        Ok(alerts)
+    }
+
+    /// Puts an alerted article into a story: its existing one, a recent
+    /// story it resembles, or a new story.
+    fn assign_story(
+        &self,
+        ingested: &outpost_store::Ingested,
+        title: &str,
+        body: &str,
+        published: Timestamp,
+        now: Timestamp,
+        cache: &mut Option<Vec<StoryCandidate>>,
+    ) -> Result<outpost_core::StoryId> {
+        let store = self.store();
+        // An article seen before may already belong to a story; a new one
+        // cannot, which spares the lookup for most of a cold poll.
+        let article_id = ingested.article_id;
+        if ingested.status != IngestStatus::New
+            && let Some(existing) = store.get_article(article_id)?.story_id
+        {
+            return Ok(existing);
+        }
+        let window = story::default_window();
+        let candidates = match cache {
+            Some(c) => c,
+            None => {
+                let recent = store.recent_stories(now - window)?;
+                cache.insert(
+                    recent
+                        .into_iter()
+                        .map(|s| StoryCandidate {
+                            id: s.id,
+                            signature: StorySignature {
+                                simhash: s.simhash,
+                                keys: s.tokens,
+                            },
+                            last_seen: s.last_seen,
+                        })
+                        .collect(),
+                )
+            }
+        };
+        let sig = story::signature(title, body);
+        let id = match story::assign(&sig, published.min(now), candidates, window) {
+            Some(id) => id,
+            None => {
+                let id = store.create_story(&NewStory {
+                    first_seen: now,
+                    title: title.to_string(),
+                    simhash: sig.simhash,
+                    tokens: sig.keys.clone(),
+                })?;
+                candidates.push(StoryCandidate {
+                    id,
+                    signature: sig,
+                    last_seen: now,
+                });
+                id
+            }
+        };
+        store.attach_to_story(article_id, id)?;
+        Ok(id)
+    }
+
+    /// Runs the notification policy over a cycle's new alerts and sends
+    /// what it decides. Returns the number of notifications sent.
+    pub(crate) async fn notify(self: &Arc<Self>, fresh: Vec<Fresh>) -> Result<u32> {
+        // Without a sink (`--no-notify`) the alerts stay unnotified, so a
+        // later poll with notifications on still announces their stories.
+        if fresh.is_empty() || !self.sink.enabled() {
+            return Ok(0);
+        }
+        let engine = Arc::clone(self);
+        blocking(move || {
+            let candidates: Vec<Candidate> = {
+                let store = engine.store();
+                fresh
+                    .into_iter()
+                    .map(|a| {
+                        let notified = store.story_notified_max(a.story_id)?;
+                        Ok(Candidate {
+                            alert_id: a.alert_id,
+                            watchlist_id: a.watchlist.id,
+                            watchlist_name: a.watchlist.name.clone(),
+                            severity: a.watchlist.severity,
+                            notify: a.watchlist.notify,
+                            title: a.title,
+                            source_name: a.source_name,
+                            story_id: Some(a.story_id),
+                            story_notified: notified,
+                        })
+                    })
+                    .collect::<Result<_>>()?
+            };
+            let watchlist_of: HashMap<AlertId, WatchlistId> = candidates
+                .iter()
+                .map(|c| (c.alert_id, c.watchlist_id))
+                .collect();
+            let decision = {
+                let mut policy = engine.policy.lock().expect("policy lock");
+                let now = engine.now();
+                policy.decide(now, now.with_timezone(&chrono::Local).time(), candidates)
+            };
+            let before = engine.sink.status();
+            for n in &decision.notifications {
+                engine.sink.send(n);
+            }
+            let after = engine.sink.status();
+            if before != after {
+                engine.events.emit(EngineEvent::NotificationStatus(after));
+            }
+            let store = engine.store();
+            let now = engine.now();
+            for n in &decision.notifications {
+                for (story, severity) in &n.stories {
+                    let wl = n
+                        .alert_ids
+                        .iter()
+                        .find_map(|a| watchlist_of.get(a))
+                        .copied()
+                        .unwrap_or_default();
+                    store.mark_story_notified(*story, wl, *severity, now)?;
+                }
+            }
+            Ok(decision.notifications.len() as u32)
+        })
+        .await
+    }
+}
+
+/// An alert raised in this cycle, with what the policy needs.
+#[derive(Debug)]
+pub(crate) struct Fresh {
+    pub(crate) alert_id: AlertId,
+    pub(crate) watchlist: Watchlist,
+    pub(crate) title: String,
+    pub(crate) source_name: String,
+    pub(crate) story_id: outpost_core::StoryId,
+}

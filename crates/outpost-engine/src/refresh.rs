@@ -1,0 +1,256 @@
+//! Refresh: one source, fetched and parsed into entries. This is the seam
+//! new source kinds plug into; what comes out goes to the ingest stage.
+
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use chrono::Duration;
+use outpost_core::{Source, Timestamp};
+use outpost_feeds::fetch::{FetchOutcome, FetchRequest};
+use outpost_store::{FetchRecord, NewArticle};
+
+use crate::alerting::Fresh;
+use crate::engine::{Engine, EngineEvent, blocking};
+use crate::error::Result;
+
+impl Engine {
+    /// One source: fetch, parse, store, match, alert. Errors of the source
+    /// (network, HTTP, a feed nothing could be read from) are recorded on it
+    /// and returned as `OutcomeKind::Failed`; only archive errors are `Err`.
+    pub(crate) async fn poll_source(self: &Arc<Self>, source: Source) -> Result<SourceOutcome> {
+        let url = match url::Url::parse(&source.url) {
+            Ok(u) => u,
+            Err(e) => {
+                let msg = format!("the source URL is not valid ({e}); edit or remove the source");
+                self.record_failure(&source, &msg, None, None).await?;
+                return Ok(SourceOutcome::failed(msg));
+            }
+        };
+        let request = FetchRequest {
+            url: url.clone(),
+            etag: source.health.etag.clone(),
+            last_modified: source.health.last_modified.clone(),
+        };
+        let fetcher = self.fetcher();
+        let outcome = fetcher.fetch(&request).await;
+        let now = self.now();
+        let next = now + jittered(source.interval_secs);
+        match outcome {
+            FetchOutcome::NotModified { elapsed, .. } => {
+                let record = FetchRecord {
+                    at: now,
+                    ok: true,
+                    latency_ms: Some(elapsed.as_millis() as u32),
+                    next_fetch_at: Some(next),
+                    status: Some(304),
+                    ..FetchRecord::default()
+                };
+                let engine = Arc::clone(self);
+                blocking(move || Ok(engine.store().record_fetch(source.id, &record)?)).await?;
+                Ok(SourceOutcome {
+                    kind: OutcomeKind::NotModified,
+                    ..SourceOutcome::default()
+                })
+            }
+            FetchOutcome::Gone { reason, .. } => {
+                let msg = format!(
+                    "the server says this feed is gone for good (410): {reason}; the source was disabled"
+                );
+                let engine = Arc::clone(self);
+                let m = msg.clone();
+                let id = source.id;
+                blocking(move || Ok(engine.store().set_source_enabled(id, false, Some(&m))?))
+                    .await?;
+                self.record_failure(&source, &msg, Some(410), None).await?;
+                self.events.emit(EngineEvent::SourcesChanged);
+                Ok(SourceOutcome::failed(msg))
+            }
+            FetchOutcome::Failed {
+                error, retry_after, ..
+            } => {
+                let msg = error.to_string();
+                let status = match &error {
+                    outpost_feeds::fetch::FetchError::Status { status, .. } => Some(*status),
+                    _ => None,
+                };
+                self.record_failure(&source, &msg, status, retry_after)
+                    .await?;
+                Ok(SourceOutcome::failed(msg))
+            }
+            FetchOutcome::Fetched {
+                final_url,
+                moved_permanently_to,
+                etag,
+                last_modified,
+                content_type,
+                body,
+                status,
+                elapsed,
+            } => {
+                let engine = Arc::clone(self);
+                blocking(move || {
+                    engine.ingest_fetched(
+                        source,
+                        Fetched {
+                            final_url,
+                            moved_to: moved_permanently_to,
+                            etag,
+                            last_modified,
+                            content_type,
+                            body,
+                            status,
+                            latency_ms: elapsed.as_millis() as u32,
+                            at: now,
+                            next,
+                        },
+                    )
+                })
+                .await
+            }
+        }
+    }
+
+    async fn record_failure(
+        self: &Arc<Self>,
+        source: &Source,
+        msg: &str,
+        status: Option<u16>,
+        retry_after: Option<StdDuration>,
+    ) -> Result<()> {
+        let now = self.now();
+        let failures = source.health.consecutive_failures + 1;
+        let base = StdDuration::from_secs(u64::from(source.interval_secs.max(60)));
+        let mut wait = outpost_feeds::fetch::backoff(failures, base, rand::random::<f64>());
+        if let Some(ra) = retry_after {
+            wait = wait.max(ra);
+        }
+        let record = FetchRecord {
+            at: now,
+            ok: false,
+            error: Some(msg.to_string()),
+            next_fetch_at: Some(now + Duration::from_std(wait).unwrap_or(Duration::hours(1))),
+            status,
+            ..FetchRecord::default()
+        };
+        let engine = Arc::clone(self);
+        let id = source.id;
+        blocking(move || Ok(engine.store().record_fetch(id, &record)?)).await
+    }
+
+    /// Parses one fetched body into entries and hands them to the ingest
+    /// stage. Runs on a blocking thread: parsing is CPU work.
+    fn ingest_fetched(&self, source: Source, f: Fetched) -> Result<SourceOutcome> {
+        let parsed =
+            match outpost_feeds::parse(&f.body, f.content_type.as_deref(), Some(&f.final_url)) {
+                Ok(p) => p,
+                Err(e) => {
+                    let msg = format!("the response is not a feed Outpost can read: {e}");
+                    let record = FetchRecord {
+                        at: f.at,
+                        ok: false,
+                        error: Some(msg.clone()),
+                        latency_ms: Some(f.latency_ms),
+                        next_fetch_at: Some(f.next),
+                        status: Some(f.status),
+                        ..FetchRecord::default()
+                    };
+                    self.store().record_fetch(source.id, &record)?;
+                    return Ok(SourceOutcome::failed(msg));
+                }
+            };
+        if let Some(moved) = &f.moved_to {
+            tracing::info!(source = source.id, "feed moved permanently to {moved}");
+            self.store().set_source_url(source.id, moved.as_str())?;
+        }
+        let articles = entries_to_articles(&source, &parsed);
+        let warnings = (!parsed.warnings.is_empty()).then(|| {
+            format!(
+                "parsed with {} warning(s): {}",
+                parsed.warnings.len(),
+                parsed.warnings.join("; ")
+            )
+        });
+        self.ingest(&source, articles, warnings, &f)
+    }
+}
+
+/// The entries of a parsed feed as articles to store: content sanitised to
+/// text, the source's language (else the feed's) on each.
+pub(crate) fn entries_to_articles(
+    source: &Source,
+    parsed: &outpost_feeds::ParsedFeed,
+) -> Vec<NewArticle> {
+    let lang = source
+        .lang
+        .clone()
+        .or_else(|| parsed.language.clone())
+        .map(|l| l.to_lowercase());
+    parsed
+        .entries
+        .iter()
+        .map(|e| {
+            let content_html = e.content_html.clone().unwrap_or_default();
+            let text = outpost_feeds::sanitize::html_to_text(&content_html);
+            NewArticle {
+                guid: e.id.clone(),
+                url: e.link.clone(),
+                title: e.title.clone().unwrap_or_default(),
+                summary: e.summary.clone().unwrap_or_default(),
+                content_html,
+                text,
+                lang: lang.clone(),
+                published: e.published.or(e.updated),
+                authors: e.authors.clone(),
+            }
+        })
+        .collect()
+}
+
+pub(crate) struct Fetched {
+    pub(crate) final_url: url::Url,
+    pub(crate) moved_to: Option<url::Url>,
+    pub(crate) etag: Option<String>,
+    pub(crate) last_modified: Option<String>,
+    pub(crate) content_type: Option<String>,
+    pub(crate) body: Vec<u8>,
+    pub(crate) status: u16,
+    pub(crate) latency_ms: u32,
+    pub(crate) at: Timestamp,
+    pub(crate) next: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) enum OutcomeKind {
+    #[default]
+    Fetched,
+    NotModified,
+    Failed(String),
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct SourceOutcome {
+    pub(crate) kind: OutcomeKind,
+    pub(crate) new_articles: u32,
+    pub(crate) updated_articles: u32,
+    pub(crate) alerts: Vec<Fresh>,
+}
+
+impl SourceOutcome {
+    fn failed(msg: String) -> Self {
+        Self {
+            kind: OutcomeKind::Failed(msg),
+            ..Self::default()
+        }
+    }
+}
+
+/// The next poll time: the interval with ±10% jitter, so sources added
+/// together do not stay in lockstep.
+fn jittered(interval_secs: u32) -> Duration {
+    let base = StdDuration::from_secs(u64::from(interval_secs.max(60)));
+    Duration::from_std(outpost_feeds::fetch::jittered_interval(
+        base,
+        rand::random::<f64>(),
+    ))
+    .unwrap_or(Duration::minutes(15))
+}

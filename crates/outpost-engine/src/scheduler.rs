@@ -1,0 +1,193 @@
+//! The scheduler: which sources are due, the poll cycle over them, and the
+//! loop that runs cycles until shutdown.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration as StdDuration;
+
+use outpost_core::{Source, SourceId};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::alerting::Fresh;
+use crate::engine::{Engine, EngineEvent};
+use crate::error::Result;
+use crate::refresh::OutcomeKind;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+pub struct PollProgress {
+    pub done: u32,
+    pub total: u32,
+    pub current: Option<String>,
+    pub new_articles: u32,
+    pub new_alerts: u32,
+}
+
+/// What one poll cycle did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PollSummary {
+    pub sources: u32,
+    pub ok: u32,
+    pub not_modified: u32,
+    pub failed: u32,
+    pub new_articles: u32,
+    pub updated_articles: u32,
+    pub alerts: u32,
+    pub notifications: u32,
+    /// `source name: error` for every failure.
+    pub errors: Vec<String>,
+}
+
+/// See [`Engine::poll`].
+const SOURCES_IN_FLIGHT: usize = 24;
+
+impl Engine {
+    // ----- polling --------------------------------------------------------
+
+    pub fn set_paused(&self, paused: bool) {
+        self.paused.store(paused, Ordering::SeqCst);
+        if !paused {
+            self.wake.notify_one();
+        }
+    }
+
+    pub fn is_paused(&self) -> bool {
+        self.paused.load(Ordering::SeqCst)
+    }
+
+    /// Asks the scheduler to look for due sources now.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Polls every due source once (or the given ones, due or not).
+    pub async fn poll(self: &Arc<Self>, only: Option<Vec<SourceId>>) -> Result<PollSummary> {
+        let _gate = self.poll_gate.lock().await;
+        let now = self.now();
+        let sources: Vec<Source> = {
+            let store = self.store();
+            match only {
+                Some(ids) => ids
+                    .into_iter()
+                    .map(|id| store.get_source(id))
+                    .collect::<Result<_, _>>()?,
+                None => store.due_sources(now)?,
+            }
+        };
+        let total = sources.len() as u32;
+        let mut summary = PollSummary {
+            sources: total,
+            ..PollSummary::default()
+        };
+        let mut progress = PollProgress {
+            total,
+            ..PollProgress::default()
+        };
+        self.events
+            .emit(EngineEvent::PollProgress(progress.clone()));
+
+        // Sources in flight at once: enough to keep the fetcher's own
+        // connection limits busy while others parse and store, few enough
+        // that fetched bodies and blocking threads do not pile up in memory
+        // behind the single archive writer.
+        let in_flight = Arc::new(tokio::sync::Semaphore::new(SOURCES_IN_FLIGHT));
+        let mut tasks = tokio::task::JoinSet::new();
+        for source in sources {
+            let engine = Arc::clone(self);
+            let in_flight = Arc::clone(&in_flight);
+            tasks.spawn(async move {
+                let _permit = in_flight
+                    .acquire_owned()
+                    .await
+                    .expect("semaphore never closes");
+                let name = source.name.clone();
+                (name, engine.poll_source(source).await)
+            });
+        }
+        let mut new_alerts: Vec<Fresh> = Vec::new();
+        while let Some(joined) = tasks.join_next().await {
+            let (name, outcome) = match joined {
+                Ok(r) => r,
+                Err(e) => {
+                    tracing::error!("a poll task failed: {e}");
+                    summary.failed += 1;
+                    continue;
+                }
+            };
+            match outcome {
+                Ok(o) => {
+                    match o.kind {
+                        OutcomeKind::Fetched => summary.ok += 1,
+                        OutcomeKind::NotModified => summary.not_modified += 1,
+                        OutcomeKind::Failed(ref e) => {
+                            summary.failed += 1;
+                            summary.errors.push(format!("{name}: {e}"));
+                        }
+                    }
+                    summary.new_articles += o.new_articles;
+                    summary.updated_articles += o.updated_articles;
+                    summary.alerts += o.alerts.len() as u32;
+                    progress.new_articles += o.new_articles;
+                    progress.new_alerts += o.alerts.len() as u32;
+                    if !o.alerts.is_empty() {
+                        self.events.emit(EngineEvent::AlertsNew {
+                            alert_ids: o.alerts.iter().map(|a| a.alert_id).collect(),
+                        });
+                    }
+                    new_alerts.extend(o.alerts);
+                }
+                Err(e) => {
+                    summary.failed += 1;
+                    summary.errors.push(format!("{name}: {e}"));
+                }
+            }
+            progress.done += 1;
+            progress.current = Some(name);
+            self.events
+                .emit(EngineEvent::PollProgress(progress.clone()));
+        }
+        summary.notifications = self.notify(new_alerts).await?;
+        Ok(summary)
+    }
+
+    /// Polls due sources until `shutdown` resolves; sleeps until the next
+    /// source is due, a source is added, or polling is resumed.
+    pub async fn run_scheduler(self: Arc<Self>, shutdown: impl std::future::Future<Output = ()>) {
+        tokio::pin!(shutdown);
+        loop {
+            if !self.is_paused() {
+                match self.poll(None).await {
+                    Ok(s) if s.sources > 0 => tracing::info!(
+                        "polled {} sources: {} ok, {} not modified, {} failed; {} new articles, {} alerts",
+                        s.sources,
+                        s.ok,
+                        s.not_modified,
+                        s.failed,
+                        s.new_articles,
+                        s.alerts
+                    ),
+                    Ok(_) => {}
+                    Err(e) => tracing::error!("poll failed: {e}"),
+                }
+            }
+            let wait = self.until_next_due().unwrap_or(StdDuration::from_secs(30));
+            tokio::select! {
+                _ = &mut shutdown => break,
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(wait) => {}
+            }
+        }
+    }
+
+    fn until_next_due(&self) -> Option<StdDuration> {
+        let sources = self.store().list_sources().ok()?;
+        let now = self.now();
+        let next = sources
+            .iter()
+            .filter(|s| s.enabled)
+            .filter_map(|s| s.health.next_fetch_at)
+            .min()?;
+        let secs = (next - now).num_milliseconds().clamp(1_000, 60_000);
+        Some(StdDuration::from_millis(secs as u64))
+    }
+}
