@@ -1,7 +1,7 @@
 //! Alerting: match stored articles against the compiled watchlists, put
 //! alerted articles into stories, and run the notification policy.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use outpost_core::Source;
@@ -153,35 +153,71 @@ impl Engine {
         Ok(id)
     }
 
-    /// Runs the notification policy over a cycle's new alerts and sends
-    /// what it decides. Returns the number of notifications sent.
-    pub(crate) async fn notify(self: &Arc<Self>, fresh: Vec<Fresh>) -> Result<u32> {
+    /// Runs the notification policy over a cycle's new alerts, and over the
+    /// alerts of earlier cycles whose notification could not be delivered
+    /// (pending for at most [`PENDING_FOR`]; shown as "Late: …"), and sends
+    /// what it decides. Only a delivered notification counts and marks its
+    /// stories as notified; an undelivered one stays pending.
+    pub(crate) async fn notify(self: &Arc<Self>, fresh: Vec<Fresh>) -> Result<NotifyOutcome> {
         // Without a sink (`--no-notify`) the alerts stay unnotified, so a
         // later poll with notifications on still announces their stories.
-        if fresh.is_empty() || !self.sink.enabled() {
-            return Ok(0);
+        if !self.sink.enabled() {
+            return Ok(NotifyOutcome::default());
         }
         let engine = Arc::clone(self);
         blocking(move || {
+            let now = engine.now();
+            let compiled = Arc::clone(&engine.compiled.read().expect("matcher lock"));
+            let mut late = HashSet::new();
+            let mut dropped = Vec::new();
             let candidates: Vec<Candidate> = {
                 let store = engine.store();
-                fresh
-                    .into_iter()
-                    .map(|a| {
-                        let notified = store.story_notified_max(a.story_id)?;
-                        Ok(Candidate {
-                            alert_id: a.alert_id,
-                            watchlist_id: a.watchlist.id,
-                            watchlist_name: a.watchlist.name.clone(),
-                            severity: a.watchlist.severity,
-                            notify: a.watchlist.notify,
-                            title: a.title,
-                            source_name: a.source_name,
-                            story_id: Some(a.story_id),
-                            story_notified: notified,
-                        })
-                    })
-                    .collect::<Result<_>>()?
+                let pending = store.pending_notifications(now - PENDING_FOR)?;
+                if fresh.is_empty() && pending.is_empty() {
+                    return Ok(NotifyOutcome::default());
+                }
+                let fresh_ids: HashSet<AlertId> = fresh.iter().map(|a| a.alert_id).collect();
+                let mut candidates = Vec::with_capacity(fresh.len() + pending.len());
+                for a in fresh {
+                    candidates.push(Candidate {
+                        alert_id: a.alert_id,
+                        watchlist_id: a.watchlist.id,
+                        watchlist_name: a.watchlist.name.clone(),
+                        severity: a.watchlist.severity,
+                        notify: a.watchlist.notify,
+                        title: a.title,
+                        source_name: a.source_name,
+                        story_id: Some(a.story_id),
+                        story_notified: store.story_notified_max(a.story_id)?,
+                    });
+                }
+                for p in pending {
+                    if fresh_ids.contains(&p.alert_id) {
+                        continue;
+                    }
+                    // A watchlist disabled or removed since has nothing left
+                    // to announce.
+                    let Some(w) = compiled.meta.get(&p.watchlist_id) else {
+                        dropped.push(p.alert_id);
+                        continue;
+                    };
+                    late.insert(p.alert_id);
+                    candidates.push(Candidate {
+                        alert_id: p.alert_id,
+                        watchlist_id: w.id,
+                        watchlist_name: w.name.clone(),
+                        severity: w.severity,
+                        notify: w.notify,
+                        title: p.title,
+                        source_name: p.source_name,
+                        story_id: p.story_id,
+                        story_notified: match p.story_id {
+                            Some(s) => store.story_notified_max(s)?,
+                            None => None,
+                        },
+                    });
+                }
+                candidates
             };
             let watchlist_of: HashMap<AlertId, WatchlistId> = candidates
                 .iter()
@@ -189,20 +225,34 @@ impl Engine {
                 .collect();
             let decision = {
                 let mut policy = engine.policy.lock().expect("policy lock");
-                let now = engine.now();
                 policy.decide(now, now.with_timezone(&chrono::Local).time(), candidates)
             };
             let before = engine.sink.status();
-            for n in &decision.notifications {
-                engine.sink.send(n);
+            let mut outcome = NotifyOutcome::default();
+            let mut delivered = Vec::new();
+            let mut failed = HashSet::new();
+            for n in decision.notifications {
+                let mut n = n;
+                if late.contains(&n.alert_id) {
+                    n.summary = format!("Late: {}", n.summary);
+                }
+                match engine.sink.send(&n) {
+                    Ok(()) => {
+                        outcome.delivered += 1;
+                        delivered.push(n);
+                    }
+                    Err(reason) => {
+                        failed.extend(n.alert_ids.iter().copied());
+                        outcome.error = Some(reason);
+                    }
+                }
             }
             let after = engine.sink.status();
             if before != after {
                 engine.events.emit(EngineEvent::NotificationStatus(after));
             }
             let store = engine.store();
-            let now = engine.now();
-            for n in &decision.notifications {
+            for n in &delivered {
                 for (story, severity) in &n.stories {
                     let wl = n
                         .alert_ids
@@ -213,10 +263,30 @@ impl Engine {
                     store.mark_story_notified(*story, wl, *severity, now)?;
                 }
             }
-            Ok(decision.notifications.len() as u32)
+            // A late alert the policy settled (delivered, or decided against:
+            // muted, already announced) is no longer pending.
+            let mut settled: Vec<AlertId> =
+                late.into_iter().filter(|a| !failed.contains(a)).collect();
+            settled.extend(dropped);
+            let failed: Vec<AlertId> = failed.into_iter().collect();
+            store.update_pending_notifications(&settled, &failed, now)?;
+            Ok(outcome)
         })
         .await
     }
+}
+
+/// How long an undelivered notification waits for a cycle that can deliver
+/// it; after that it is no longer news.
+pub(crate) const PENDING_FOR: chrono::Duration = chrono::Duration::hours(24);
+
+/// What the notification step of a cycle did.
+#[derive(Debug, Default)]
+pub(crate) struct NotifyOutcome {
+    /// Notifications the sink delivered.
+    pub(crate) delivered: u32,
+    /// Why the last undelivered one failed.
+    pub(crate) error: Option<String>,
 }
 
 /// An alert raised in this cycle, with what the policy needs.

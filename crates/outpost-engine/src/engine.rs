@@ -71,6 +71,8 @@ pub struct Engine {
     pub(crate) wake: Notify,
     pub(crate) poll_gate: tokio::sync::Mutex<()>,
     pub(crate) clock: Clock,
+    /// Names this engine in the poll leases it takes (see `scheduler`).
+    pub(crate) holder: String,
 }
 
 pub const USER_AGENT: &str = concat!(
@@ -112,6 +114,7 @@ impl Engine {
             wake: Notify::new(),
             poll_gate: tokio::sync::Mutex::new(()),
             clock: options.clock,
+            holder: crate::scheduler::lease_holder(),
             store: Mutex::new(store),
         };
         engine.recompile()?;

@@ -33,7 +33,11 @@ pub struct PollSummary {
     pub new_articles: u32,
     pub updated_articles: u32,
     pub alerts: u32,
+    /// Notifications delivered (a failed send does not count).
     pub notifications: u32,
+    /// Why a notification could not be delivered, if one could not; its
+    /// alerts stay pending and go out at the next cycle that can deliver them.
+    pub notification_error: Option<String>,
     /// `source name: error` for every failure.
     pub errors: Vec<String>,
 }
@@ -64,6 +68,7 @@ impl Engine {
     pub async fn poll(self: &Arc<Self>, only: Option<Vec<SourceId>>) -> Result<PollSummary> {
         let _gate = self.poll_gate.lock().await;
         let now = self.now();
+        let due_only = only.is_none();
         let sources: Vec<Source> = {
             let store = self.store();
             match only {
@@ -74,6 +79,23 @@ impl Engine {
                 None => store.due_sources(now)?,
             }
         };
+        // Another poller on the same archive (the app beside `outpost
+        // poll`) may have some of these in flight: take a lease on each, and
+        // skip the ones another holder has or has just polled.
+        let mut sources = sources;
+        let leased = {
+            let ids: Vec<SourceId> = sources.iter().map(|s| s.id).collect();
+            let until = now + chrono::Duration::from_std(LEASE_FOR).expect("lease fits");
+            self.store().lease_sources(
+                &ids,
+                &self.holder,
+                now,
+                until,
+                due_only,
+                &lease_holder_gone,
+            )?
+        };
+        sources.retain(|s| leased.contains(&s.id));
         let total = sources.len() as u32;
         let mut summary = PollSummary {
             sources: total,
@@ -146,7 +168,14 @@ impl Engine {
             self.events
                 .emit(EngineEvent::PollProgress(progress.clone()));
         }
-        summary.notifications = self.notify(new_alerts).await?;
+        let engine = Arc::clone(self);
+        crate::engine::blocking(move || {
+            Ok(engine.store().release_sources(&leased, &engine.holder)?)
+        })
+        .await?;
+        let notified = self.notify(new_alerts).await?;
+        summary.notifications = notified.delivered;
+        summary.notification_error = notified.error;
         Ok(summary)
     }
 
@@ -190,4 +219,27 @@ impl Engine {
         let secs = (next - now).num_milliseconds().clamp(1_000, 60_000);
         Some(StdDuration::from_millis(secs as u64))
     }
+}
+
+/// How long a poll lease holds when its holder neither finishes nor dies:
+/// longer than any one source's fetch, parse and store.
+const LEASE_FOR: StdDuration = StdDuration::from_secs(15 * 60);
+
+/// A holder is `pid:random`; its lease is free when that process no longer
+/// runs (a poll killed mid-cycle), so a restart polls at once. Where that
+/// cannot be told, the lease runs out after [`LEASE_FOR`].
+fn lease_holder_gone(holder: &str) -> bool {
+    let Some(pid) = holder.split(':').next().and_then(|p| p.parse::<u32>().ok()) else {
+        return false;
+    };
+    if pid == std::process::id() {
+        return false;
+    }
+    cfg!(target_os = "linux") && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+}
+
+/// The lease holder name of one engine: its process and a random part, so
+/// two engines in one process are told apart.
+pub(crate) fn lease_holder() -> String {
+    format!("{}:{:016x}", std::process::id(), rand::random::<u64>())
 }

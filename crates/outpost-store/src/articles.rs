@@ -162,7 +162,7 @@ impl Store {
     ) -> Result<Vec<Ingested>> {
         self.run(|| {
             let prepared = prepare_all(items);
-            let tx = self.conn.unchecked_transaction()?;
+            let tx = self.write_tx()?;
             let mut out = Vec::with_capacity(items.len());
             for (item, p) in items.iter().zip(prepared) {
                 out.push(self.ingest_one(source_id, item, p, now)?);
@@ -432,7 +432,7 @@ impl Store {
             let cutoff = ms(now) - i64::from(older_than_days) * 86_400_000;
             let mut total = 0u64;
             loop {
-                let tx = self.conn.unchecked_transaction()?;
+                let tx = self.write_tx()?;
                 let n = tx.execute(
                     "DELETE FROM articles WHERE id IN (
                         SELECT a.id FROM articles a
@@ -448,7 +448,7 @@ impl Store {
                     break;
                 }
             }
-            let tx = self.conn.unchecked_transaction()?;
+            let tx = self.write_tx()?;
             tx.execute(
                 "DELETE FROM stories WHERE last_seen < ?1
                  AND NOT EXISTS (SELECT 1 FROM articles WHERE story_id = stories.id)

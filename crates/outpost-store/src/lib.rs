@@ -93,7 +93,7 @@ pub use articles::{IngestStatus, Ingested, NewArticle};
 pub use error::{Result, StoreError};
 pub use search::QueryError;
 pub use sources::FetchRecord;
-pub use stories::{NewStory, StoryRecord};
+pub use stories::{NewStory, PendingAlert, StoryRecord};
 
 /// The setting that holds the retention period in days.
 pub const RETENTION_DAYS_KEY: &str = "retention_days";
@@ -181,6 +181,14 @@ impl Store {
         c.pragma_update(None, "temp_store", "MEMORY")?;
         schema::migrate(c)?;
         Ok(())
+    }
+
+    /// Starts a write transaction that takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so it waits for another writer within the busy
+    /// timeout instead of failing with "database is locked" when a read
+    /// inside it would later have to upgrade.
+    pub(crate) fn write_tx(&self) -> rusqlite::Result<rusqlite::Transaction<'_>> {
+        rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)
     }
 
     /// Runs `f` and gives any error the archive's path and its kind.

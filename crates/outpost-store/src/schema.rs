@@ -15,7 +15,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 use crate::error::Result;
 
 /// Migration `i` (0-based) brings the schema from version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The schema version this build writes and understands.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -198,6 +198,23 @@ CREATE TABLE story_notifications (
     notified_at  INTEGER NOT NULL,
     PRIMARY KEY (story_id, watchlist_id)
 ) WITHOUT ROWID;
+"#;
+
+/// Schema version 2: poll leases, so two pollers on one archive (the app
+/// and `outpost poll`) never fetch the same source at once, and
+/// notifications that could not be delivered, kept until a later cycle
+/// delivers them (for at most a day).
+const V2: &str = r#"
+CREATE TABLE source_leases (
+    source_id  INTEGER PRIMARY KEY REFERENCES sources(id) ON DELETE CASCADE,
+    holder     TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+
+CREATE TABLE pending_notifications (
+    alert_id INTEGER PRIMARY KEY REFERENCES alerts(id) ON DELETE CASCADE,
+    since    INTEGER NOT NULL
+);
 "#;
 
 /// Reads the schema version.

@@ -43,10 +43,12 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
         } else {
             print_summary(&summary);
         }
-        if let Some(reason) = (!args.no_notify && summary.notifications == 0 && summary.alerts > 0)
-            .then(|| engine.notification_status().reason)
-            .flatten()
-        {
+        let reason = summary.notification_error.clone().or_else(|| {
+            (!args.no_notify && summary.notifications == 0 && summary.alerts > 0)
+                .then(|| engine.notification_status().reason)
+                .flatten()
+        });
+        if let Some(reason) = reason {
             eprintln!("note: {reason}");
         }
         return Ok(ExitCode::SUCCESS);
