@@ -64,6 +64,19 @@ impl Engine {
         self.wake.notify_one();
     }
 
+    /// Polls every enabled source once, due or not (`outpost poll --once
+    /// --all`). Unchanged feeds answer 304 to the stored validators.
+    pub async fn poll_all(self: &Arc<Self>) -> Result<PollSummary> {
+        let ids = self
+            .store()
+            .list_sources()?
+            .into_iter()
+            .filter(|s| s.enabled)
+            .map(|s| s.id)
+            .collect();
+        self.poll(Some(ids)).await
+    }
+
     /// Polls every due source once (or the given ones, due or not).
     pub async fn poll(self: &Arc<Self>, only: Option<Vec<SourceId>>) -> Result<PollSummary> {
         let _gate = self.poll_gate.lock().await;
