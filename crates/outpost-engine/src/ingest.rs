@@ -49,6 +49,7 @@ impl Engine {
                 .filter(|i| i.status == IngestStatus::Updated)
                 .count() as u32,
             alerts,
+            ..SourceOutcome::default()
         })
     }
 }

@@ -17,7 +17,15 @@ impl Engine {
     /// One source: fetch, parse, store, match, alert. Errors of the source
     /// (network, HTTP, a feed nothing could be read from) are recorded on it
     /// and returned as `OutcomeKind::Failed`; only archive errors are `Err`.
-    pub(crate) async fn poll_source(self: &Arc<Self>, source: Source) -> Result<SourceOutcome> {
+    ///
+    /// Items published (else first seen) before `retain_after`, the start
+    /// of the retention window, are not stored: pruning would delete them,
+    /// and the next poll would bring them back.
+    pub(crate) async fn poll_source(
+        self: &Arc<Self>,
+        source: Source,
+        retain_after: Timestamp,
+    ) -> Result<SourceOutcome> {
         let url = match url::Url::parse(&source.url) {
             Ok(u) => u,
             Err(e) => {
@@ -103,6 +111,7 @@ impl Engine {
                             at: now,
                             next,
                         },
+                        retain_after,
                     )
                 })
                 .await
@@ -139,7 +148,12 @@ impl Engine {
 
     /// Parses one fetched body into entries and hands them to the ingest
     /// stage. Runs on a blocking thread: parsing is CPU work.
-    fn ingest_fetched(&self, source: Source, f: Fetched) -> Result<SourceOutcome> {
+    fn ingest_fetched(
+        &self,
+        source: Source,
+        f: Fetched,
+        retain_after: Timestamp,
+    ) -> Result<SourceOutcome> {
         let parsed =
             match outpost_feeds::parse(&f.body, f.content_type.as_deref(), Some(&f.final_url)) {
                 Ok(p) => p,
@@ -162,7 +176,11 @@ impl Engine {
             tracing::info!(source = source.id, "feed moved permanently to {moved}");
             self.store().set_source_url(source.id, moved.as_str())?;
         }
-        let articles = entries_to_articles(&source, &parsed);
+        let mut articles = entries_to_articles(&source, &parsed);
+        let before = articles.len();
+        // Without a date the item is first seen now, inside the window.
+        articles.retain(|a| a.published.is_none_or(|p| p >= retain_after));
+        let skipped_old = (before - articles.len()) as u32;
         let warnings = (!parsed.warnings.is_empty()).then(|| {
             format!(
                 "parsed with {} warning(s): {}",
@@ -170,7 +188,9 @@ impl Engine {
                 parsed.warnings.join("; ")
             )
         });
-        self.ingest(&source, articles, warnings, &f)
+        let mut outcome = self.ingest(&source, articles, warnings, &f)?;
+        outcome.skipped_old = skipped_old;
+        Ok(outcome)
     }
 }
 
@@ -232,6 +252,8 @@ pub(crate) struct SourceOutcome {
     pub(crate) kind: OutcomeKind,
     pub(crate) new_articles: u32,
     pub(crate) updated_articles: u32,
+    /// Items older than the retention window, not stored.
+    pub(crate) skipped_old: u32,
     pub(crate) alerts: Vec<Fresh>,
 }
 

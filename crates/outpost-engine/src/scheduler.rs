@@ -32,6 +32,9 @@ pub struct PollSummary {
     pub failed: u32,
     pub new_articles: u32,
     pub updated_articles: u32,
+    /// Items older than the retention window (by published time), not
+    /// stored, so re-polls do not bring back what retention removes.
+    pub skipped_old: u32,
     pub alerts: u32,
     /// Notifications delivered (a failed send does not count).
     pub notifications: u32,
@@ -109,6 +112,7 @@ impl Engine {
             )?
         };
         sources.retain(|s| leased.contains(&s.id));
+        let retain_after = now - chrono::Duration::days(i64::from(self.store().retention_days()?));
         let total = sources.len() as u32;
         let mut summary = PollSummary {
             sources: total,
@@ -136,7 +140,7 @@ impl Engine {
                     .await
                     .expect("semaphore never closes");
                 let name = source.name.clone();
-                (name, engine.poll_source(source).await)
+                (name, engine.poll_source(source, retain_after).await)
             });
         }
         let mut new_alerts: Vec<Fresh> = Vec::new();
@@ -161,6 +165,7 @@ impl Engine {
                     }
                     summary.new_articles += o.new_articles;
                     summary.updated_articles += o.updated_articles;
+                    summary.skipped_old += o.skipped_old;
                     summary.alerts += o.alerts.len() as u32;
                     progress.new_articles += o.new_articles;
                     progress.new_alerts += o.alerts.len() as u32;

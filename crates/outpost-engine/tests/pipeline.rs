@@ -302,3 +302,38 @@ fn no_notify_sends_nothing_and_marks_nothing_as_notified() {
         Some(Severity::High)
     );
 }
+
+/// Issue 12, item 5: items published before the retention window are not
+/// ingested, so re-polls do not bring back what retention removes; the
+/// summary counts them as `skipped_old`.
+#[test]
+fn items_older_than_the_retention_window_are_skipped() {
+    let old = (support::test_now() - chrono::Duration::days(200)).to_rfc2822();
+    let recent = support::test_now().to_rfc2822();
+    let body = |today: &str| {
+        format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>W</title><link>http://127.0.0.1/</link><description>d</description>\
+             <item><guid>old</guid><title>Old report</title><pubDate>{old}</pubDate><description>Long ago.</description></item>\
+             <item><guid>new</guid><title>New report</title><pubDate>{recent}</pubDate><description>{today}</description></item>\
+             <item><guid>undated</guid><title>Undated report</title><description>Now.</description></item>\
+             </channel></rss>"
+        )
+    };
+    let feed = FeedServer::start(&body("Today."));
+    let dir = tempfile::tempdir().unwrap();
+    let engine = open(&dir.path().join("o.db"), Arc::new(Recorder::default()));
+    let rt = rt();
+    let source = rt
+        .block_on(engine.add_source(NewSourceRequest {
+            url: feed.feed_url(),
+            ..Default::default()
+        }))
+        .unwrap();
+    let first = rt.block_on(engine.poll(None)).unwrap();
+    assert_eq!((first.new_articles, first.skipped_old), (2, 1), "{first:?}");
+    // A changed feed is fetched in full again; the old item stays out.
+    feed.set_body(&body("Today, updated."));
+    let again = rt.block_on(engine.poll(Some(vec![source.id]))).unwrap();
+    assert_eq!((again.new_articles, again.skipped_old), (0, 1), "{again:?}");
+    assert_eq!(engine.store().count_articles().unwrap(), 2);
+}
