@@ -5,11 +5,11 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use outpost_core::Source;
-use outpost_core::matcher::Document;
+use outpost_core::matcher::{Document, MatchHit};
 use outpost_core::policy::Candidate;
 use outpost_core::story::{self, StoryCandidate, StorySignature};
 use outpost_core::{AlertId, Timestamp, Watchlist, WatchlistId};
-use outpost_store::{IngestStatus, Ingested, NewAlert, NewArticle, NewStory};
+use outpost_store::{IngestStatus, Ingested, NewAlert, NewArticle, NewStory, Store};
 
 use crate::watchlists::in_scope;
 
@@ -17,67 +17,86 @@ use crate::engine::{Engine, EngineEvent, blocking};
 use crate::error::Result;
 
 impl Engine {
-    /// Matches one source's stored articles against the compiled
-    /// watchlists and raises the alerts that are missing.
+    /// Matches a source's articles against the compiled watchlists, keeping
+    /// the hits in scope for the source: CPU work, on the worker pool,
+    /// outside any store lock. `hits[i]` belongs to `articles[i]`.
+    pub(crate) fn match_articles(
+        &self,
+        source: &Source,
+        articles: &[NewArticle],
+    ) -> Vec<Vec<MatchHit>> {
+        let compiled = Arc::clone(&self.compiled.read().expect("matcher lock"));
+        articles
+            .iter()
+            .map(|article| {
+                let doc = Document {
+                    title: &article.title,
+                    body: body_of(article),
+                    lang: article.lang.as_deref(),
+                    source: Some(&source.name),
+                };
+                compiled
+                    .matcher
+                    .match_document(&doc)
+                    .into_iter()
+                    .filter(|h| {
+                        compiled
+                            .meta
+                            .get(&h.watchlist)
+                            .is_some_and(|w| in_scope(w, source, article.lang.as_deref()))
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Raises the missing alerts of one source's stored articles, inside
+    /// the writer's transaction, and puts alerted articles into stories.
     ///
     /// Every item the feed delivered is matched, not only new ones: an alert
     /// is unique per (watchlist, article), so re-matching adds only alerts
     /// that are missing — after an edit, or after a crash between storing
     /// the articles and raising their alerts.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn raise_alerts(
         &self,
+        store: &Store,
         source: &Source,
         articles: &[NewArticle],
         ingested: &[Ingested],
+        hits: &[Vec<MatchHit>],
         at: Timestamp,
+        stories: &mut Option<Vec<StoryCandidate>>,
     ) -> Result<Vec<Fresh>> {
         let compiled = Arc::clone(&self.compiled.read().expect("matcher lock"));
         let mut alerts = Vec::new();
-        let mut stories: Option<Vec<StoryCandidate>> = None;
-        for (article, ing) in articles.iter().zip(ingested) {
-            let body = if article.text.trim().is_empty() {
-                &article.summary
-            } else {
-                &article.text
-            };
-            let doc = Document {
-                title: &article.title,
-                body,
-                lang: article.lang.as_deref(),
-                source: Some(&source.name),
-            };
-            let hits: Vec<_> = compiled
-                .matcher
-                .match_document(&doc)
-                .into_iter()
-                .filter(|h| {
-                    compiled
-                        .meta
-                        .get(&h.watchlist)
-                        .is_some_and(|w| in_scope(w, source, article.lang.as_deref()))
-                })
+        for ((article, ing), hits) in articles.iter().zip(ingested).zip(hits) {
+            // A watchlist removed since the match has nothing to alert.
+            let hits: Vec<_> = hits
+                .iter()
+                .filter_map(|h| compiled.meta.get(&h.watchlist).map(|w| (w, h)))
                 .collect();
             if hits.is_empty() {
                 continue;
             }
-            let story_id = self.assign_story(
+            let story_id = assign_story(
+                store,
                 ing,
                 &article.title,
-                body,
+                body_of(article),
                 article.published.unwrap_or(at),
                 at,
-                &mut stories,
+                stories,
             )?;
-            for hit in hits {
-                let w = &compiled.meta[&hit.watchlist];
+            for (w, hit) in hits {
                 let new = NewAlert {
                     watchlist_id: w.id,
                     article_id: ing.article_id,
-                    spans: hit.spans,
+                    spans: hit.spans.clone(),
                     story_id: Some(story_id),
                     created_at: at,
                 };
-                if let Some(alert_id) = self.store().insert_alert(&new)? {
+                if let Some(alert_id) = store.insert_alert(&new)? {
                     alerts.push(Fresh {
                         alert_id,
                         watchlist: w.clone(),
@@ -89,68 +108,6 @@ impl Engine {
             }
         }
         Ok(alerts)
-    }
-
-    /// Puts an alerted article into a story: its existing one, a recent
-    /// story it resembles, or a new story.
-    fn assign_story(
-        &self,
-        ingested: &outpost_store::Ingested,
-        title: &str,
-        body: &str,
-        published: Timestamp,
-        now: Timestamp,
-        cache: &mut Option<Vec<StoryCandidate>>,
-    ) -> Result<outpost_core::StoryId> {
-        let store = self.store();
-        // An article seen before may already belong to a story; a new one
-        // cannot, which spares the lookup for most of a cold poll.
-        let article_id = ingested.article_id;
-        if ingested.status != IngestStatus::New
-            && let Some(existing) = store.get_article(article_id)?.story_id
-        {
-            return Ok(existing);
-        }
-        let window = story::default_window();
-        let candidates = match cache {
-            Some(c) => c,
-            None => {
-                let recent = store.recent_stories(now - window)?;
-                cache.insert(
-                    recent
-                        .into_iter()
-                        .map(|s| StoryCandidate {
-                            id: s.id,
-                            signature: StorySignature {
-                                simhash: s.simhash,
-                                keys: s.tokens,
-                            },
-                            last_seen: s.last_seen,
-                        })
-                        .collect(),
-                )
-            }
-        };
-        let sig = story::signature(title, body);
-        let id = match story::assign(&sig, published.min(now), candidates, window) {
-            Some(id) => id,
-            None => {
-                let id = store.create_story(&NewStory {
-                    first_seen: now,
-                    title: title.to_string(),
-                    simhash: sig.simhash,
-                    tokens: sig.keys.clone(),
-                })?;
-                candidates.push(StoryCandidate {
-                    id,
-                    signature: sig,
-                    last_seen: now,
-                });
-                id
-            }
-        };
-        store.attach_to_story(article_id, id)?;
-        Ok(id)
     }
 
     /// Runs the notification policy over a cycle's new alerts, and over the
@@ -297,4 +254,74 @@ pub(crate) struct Fresh {
     pub(crate) title: String,
     pub(crate) source_name: String,
     pub(crate) story_id: outpost_core::StoryId,
+}
+
+/// Puts an alerted article into a story: its existing one, a recent
+/// story it resembles, or a new story.
+fn assign_story(
+    store: &Store,
+    ingested: &outpost_store::Ingested,
+    title: &str,
+    body: &str,
+    published: Timestamp,
+    now: Timestamp,
+    cache: &mut Option<Vec<StoryCandidate>>,
+) -> Result<outpost_core::StoryId> {
+    // An article seen before may already belong to a story; a new one
+    // cannot, which spares the lookup for most of a cold poll.
+    let article_id = ingested.article_id;
+    if ingested.status != IngestStatus::New
+        && let Some(existing) = store.get_article(article_id)?.story_id
+    {
+        return Ok(existing);
+    }
+    let window = story::default_window();
+    let candidates = match cache {
+        Some(c) => c,
+        None => {
+            let recent = store.recent_stories(now - window)?;
+            cache.insert(
+                recent
+                    .into_iter()
+                    .map(|s| StoryCandidate {
+                        id: s.id,
+                        signature: StorySignature {
+                            simhash: s.simhash,
+                            keys: s.tokens,
+                        },
+                        last_seen: s.last_seen,
+                    })
+                    .collect(),
+            )
+        }
+    };
+    let sig = story::signature(title, body);
+    let id = match story::assign(&sig, published.min(now), candidates, window) {
+        Some(id) => id,
+        None => {
+            let id = store.create_story(&NewStory {
+                first_seen: now,
+                title: title.to_string(),
+                simhash: sig.simhash,
+                tokens: sig.keys.clone(),
+            })?;
+            candidates.push(StoryCandidate {
+                id,
+                signature: sig,
+                last_seen: now,
+            });
+            id
+        }
+    };
+    store.attach_to_story(article_id, id)?;
+    Ok(id)
+}
+
+/// The text the matcher and story clustering see besides the title.
+fn body_of(article: &NewArticle) -> &str {
+    if article.text.trim().is_empty() {
+        &article.summary
+    } else {
+        &article.text
+    }
 }

@@ -1,5 +1,7 @@
-//! Refresh: one source, fetched and parsed into entries. This is the seam
-//! new source kinds plug into; what comes out goes to the ingest stage.
+//! Refresh: one source, fetched, then parsed into entries, normalised and
+//! matched on the worker pool. This is the seam new source kinds plug into:
+//! what comes out is a [`WriteJob`] for the ingest stage, and nothing here
+//! writes to the archive.
 
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
@@ -8,30 +10,32 @@ use chrono::Duration;
 use outpost_core::{Source, Timestamp};
 use outpost_feeds::fetch::{FetchOutcome, FetchRequest};
 use outpost_store::{FetchRecord, NewArticle};
+use tokio::sync::Semaphore;
 
 use crate::alerting::Fresh;
-use crate::engine::{Engine, EngineEvent, blocking};
-use crate::error::Result;
+use crate::engine::Engine;
+use crate::ingest::{Parsed, Work, WriteJob};
 
 impl Engine {
-    /// One source: fetch, parse, store, match, alert. Errors of the source
-    /// (network, HTTP, a feed nothing could be read from) are recorded on it
-    /// and returned as `OutcomeKind::Failed`; only archive errors are `Err`.
+    /// One source: fetch it, then parse, normalise and match what it
+    /// delivered on the worker pool (at most `cpu` sources at once). Errors
+    /// of the source (network, HTTP, a feed nothing could be read from)
+    /// become a failure record in the job.
     ///
     /// Items published (else first seen) before `retain_after`, the start
     /// of the retention window, are not stored: pruning would delete them,
     /// and the next poll would bring them back.
-    pub(crate) async fn poll_source(
+    pub(crate) async fn refresh(
         self: &Arc<Self>,
         source: Source,
         retain_after: Timestamp,
-    ) -> Result<SourceOutcome> {
+        cpu: &Semaphore,
+    ) -> WriteJob {
         let url = match url::Url::parse(&source.url) {
             Ok(u) => u,
             Err(e) => {
                 let msg = format!("the source URL is not valid ({e}); edit or remove the source");
-                self.record_failure(&source, &msg, None, None).await?;
-                return Ok(SourceOutcome::failed(msg));
+                return self.failure(source, msg, None, None);
             }
         };
         let request = FetchRequest {
@@ -53,25 +57,24 @@ impl Engine {
                     status: Some(304),
                     ..FetchRecord::default()
                 };
-                let engine = Arc::clone(self);
-                blocking(move || Ok(engine.store().record_fetch(source.id, &record)?)).await?;
-                Ok(SourceOutcome {
-                    kind: OutcomeKind::NotModified,
-                    ..SourceOutcome::default()
-                })
+                WriteJob {
+                    source,
+                    work: Work::Record {
+                        record,
+                        kind: OutcomeKind::NotModified,
+                        disable: None,
+                    },
+                }
             }
             FetchOutcome::Gone { reason, .. } => {
                 let msg = format!(
                     "the server says this feed is gone for good (410): {reason}; the source was disabled"
                 );
-                let engine = Arc::clone(self);
-                let m = msg.clone();
-                let id = source.id;
-                blocking(move || Ok(engine.store().set_source_enabled(id, false, Some(&m))?))
-                    .await?;
-                self.record_failure(&source, &msg, Some(410), None).await?;
-                self.events.emit(EngineEvent::SourcesChanged);
-                Ok(SourceOutcome::failed(msg))
+                let mut job = self.failure(source, msg.clone(), Some(410), None);
+                if let Work::Record { disable, .. } = &mut job.work {
+                    *disable = Some(msg);
+                }
+                job
             }
             FetchOutcome::Failed {
                 error, retry_after, ..
@@ -81,9 +84,7 @@ impl Engine {
                     outpost_feeds::fetch::FetchError::Status { status, .. } => Some(*status),
                     _ => None,
                 };
-                self.record_failure(&source, &msg, status, retry_after)
-                    .await?;
-                Ok(SourceOutcome::failed(msg))
+                self.failure(source, msg, status, retry_after)
             }
             FetchOutcome::Fetched {
                 final_url,
@@ -95,9 +96,10 @@ impl Engine {
                 status,
                 elapsed,
             } => {
+                let _permit = cpu.acquire().await.expect("semaphore never closes");
                 let engine = Arc::clone(self);
-                blocking(move || {
-                    engine.ingest_fetched(
+                tokio::task::spawn_blocking(move || {
+                    engine.parse_fetched(
                         source,
                         Fetched {
                             final_url,
@@ -115,17 +117,19 @@ impl Engine {
                     )
                 })
                 .await
+                .expect("parsing a feed does not panic")
             }
         }
     }
 
-    async fn record_failure(
-        self: &Arc<Self>,
-        source: &Source,
-        msg: &str,
+    /// A failed poll: the record with the next try backed off.
+    fn failure(
+        &self,
+        source: Source,
+        msg: String,
         status: Option<u16>,
         retry_after: Option<StdDuration>,
-    ) -> Result<()> {
+    ) -> WriteJob {
         let now = self.now();
         let failures = source.health.consecutive_failures + 1;
         let base = StdDuration::from_secs(u64::from(source.interval_secs.max(60)));
@@ -136,24 +140,24 @@ impl Engine {
         let record = FetchRecord {
             at: now,
             ok: false,
-            error: Some(msg.to_string()),
+            error: Some(msg.clone()),
             next_fetch_at: Some(now + Duration::from_std(wait).unwrap_or(Duration::hours(1))),
             status,
             ..FetchRecord::default()
         };
-        let engine = Arc::clone(self);
-        let id = source.id;
-        blocking(move || Ok(engine.store().record_fetch(id, &record)?)).await
+        WriteJob {
+            source,
+            work: Work::Record {
+                record,
+                kind: OutcomeKind::Failed(msg),
+                disable: None,
+            },
+        }
     }
 
-    /// Parses one fetched body into entries and hands them to the ingest
-    /// stage. Runs on a blocking thread: parsing is CPU work.
-    fn ingest_fetched(
-        &self,
-        source: Source,
-        f: Fetched,
-        retain_after: Timestamp,
-    ) -> Result<SourceOutcome> {
+    /// Parses one fetched body into entries, normalises and matches them:
+    /// the CPU work of a poll, on a worker thread, outside any store lock.
+    fn parse_fetched(&self, source: Source, f: Fetched, retain_after: Timestamp) -> WriteJob {
         let parsed =
             match outpost_feeds::parse(&f.body, f.content_type.as_deref(), Some(&f.final_url)) {
                 Ok(p) => p,
@@ -168,14 +172,16 @@ impl Engine {
                         status: Some(f.status),
                         ..FetchRecord::default()
                     };
-                    self.store().record_fetch(source.id, &record)?;
-                    return Ok(SourceOutcome::failed(msg));
+                    return WriteJob {
+                        source,
+                        work: Work::Record {
+                            record,
+                            kind: OutcomeKind::Failed(msg),
+                            disable: None,
+                        },
+                    };
                 }
             };
-        if let Some(moved) = &f.moved_to {
-            tracing::info!(source = source.id, "feed moved permanently to {moved}");
-            self.store().set_source_url(source.id, moved.as_str())?;
-        }
         let mut articles = entries_to_articles(&source, &parsed);
         let before = articles.len();
         // Without a date the item is first seen now, inside the window.
@@ -188,9 +194,31 @@ impl Engine {
                 parsed.warnings.join("; ")
             )
         });
-        let mut outcome = self.ingest(&source, articles, warnings, &f)?;
-        outcome.skipped_old = skipped_old;
-        Ok(outcome)
+        let prepared = outpost_store::prepare_articles(&articles);
+        let hits = self.match_articles(&source, &articles);
+        let record = FetchRecord {
+            at: f.at,
+            ok: true,
+            error: warnings,
+            latency_ms: Some(f.latency_ms),
+            items: articles.len() as u32,
+            new_items: 0,
+            etag: f.etag,
+            last_modified: f.last_modified,
+            next_fetch_at: Some(f.next),
+            status: Some(f.status),
+        };
+        WriteJob {
+            source,
+            work: Work::Parsed(Box::new(Parsed {
+                articles,
+                prepared,
+                hits,
+                moved_to: f.moved_to,
+                skipped_old,
+                record,
+            })),
+        }
     }
 }
 
@@ -255,15 +283,6 @@ pub(crate) struct SourceOutcome {
     /// Items older than the retention window, not stored.
     pub(crate) skipped_old: u32,
     pub(crate) alerts: Vec<Fresh>,
-}
-
-impl SourceOutcome {
-    fn failed(msg: String) -> Self {
-        Self {
-            kind: OutcomeKind::Failed(msg),
-            ..Self::default()
-        }
-    }
 }
 
 /// The next poll time: the interval with ±10% jitter, so sources added

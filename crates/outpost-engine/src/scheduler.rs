@@ -12,6 +12,7 @@ use ts_rs::TS;
 use crate::alerting::Fresh;
 use crate::engine::{Engine, EngineEvent};
 use crate::error::Result;
+use crate::ingest::{WriteJob, Written};
 use crate::refresh::OutcomeKind;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
@@ -47,6 +48,15 @@ pub struct PollSummary {
 
 /// See [`Engine::poll`].
 const SOURCES_IN_FLIGHT: usize = 24;
+
+/// Parsed sources waiting for the writer, at most: the bound on what a
+/// slow disk lets pile up in memory.
+const WRITE_QUEUE: usize = 8;
+
+/// Worker threads for parsing, normalising and matching: one per core.
+fn workers() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
 
 impl Engine {
     // ----- polling --------------------------------------------------------
@@ -127,32 +137,37 @@ impl Engine {
 
         // Sources in flight at once: enough to keep the fetcher's own
         // connection limits busy while others parse and store, few enough
-        // that fetched bodies and blocking threads do not pile up in memory
-        // behind the single archive writer.
+        // that fetched bodies do not pile up in memory behind the writer.
+        // Parsing, normalising and matching run on a worker pool sized to
+        // the cores; one writer commits many sources per transaction.
         let in_flight = Arc::new(tokio::sync::Semaphore::new(SOURCES_IN_FLIGHT));
+        let cpu = Arc::new(tokio::sync::Semaphore::new(workers()));
+        let (jobs, queue) = std::sync::mpsc::sync_channel::<WriteJob>(WRITE_QUEUE);
+        let (written, mut outcomes) = tokio::sync::mpsc::unbounded_channel::<Written>();
+        let writer = {
+            let engine = Arc::clone(self);
+            tokio::task::spawn_blocking(move || engine.run_writer(queue, written))
+        };
         let mut tasks = tokio::task::JoinSet::new();
         for source in sources {
             let engine = Arc::clone(self);
             let in_flight = Arc::clone(&in_flight);
+            let cpu = Arc::clone(&cpu);
+            let jobs = jobs.clone();
             tasks.spawn(async move {
                 let _permit = in_flight
                     .acquire_owned()
                     .await
                     .expect("semaphore never closes");
-                let name = source.name.clone();
-                (name, engine.poll_source(source, retain_after).await)
+                let job = engine.refresh(source, retain_after, &cpu).await;
+                // A full queue is the writer's back-pressure; wait for it
+                // off the async threads.
+                let _ = tokio::task::spawn_blocking(move || jobs.send(job).is_ok()).await;
             });
         }
+        drop(jobs);
         let mut new_alerts: Vec<Fresh> = Vec::new();
-        while let Some(joined) = tasks.join_next().await {
-            let (name, outcome) = match joined {
-                Ok(r) => r,
-                Err(e) => {
-                    tracing::error!("a poll task failed: {e}");
-                    summary.failed += 1;
-                    continue;
-                }
-            };
+        while let Some((name, outcome)) = outcomes.recv().await {
             match outcome {
                 Ok(o) => {
                     match o.kind {
@@ -186,6 +201,13 @@ impl Engine {
             self.events
                 .emit(EngineEvent::PollProgress(progress.clone()));
         }
+        while let Some(joined) = tasks.join_next().await {
+            if let Err(e) = joined {
+                tracing::error!("a poll task failed: {e}");
+                summary.failed += 1;
+            }
+        }
+        writer.await.expect("the writer does not panic");
         let engine = Arc::clone(self);
         crate::engine::blocking(move || {
             Ok(engine.store().release_sources(&leased, &engine.holder)?)

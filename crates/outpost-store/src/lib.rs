@@ -19,9 +19,12 @@
 //! the new source (it remembers every source it came from). A hit whose
 //! title, summary or text changed is updated in place and reported as
 //! [`IngestStatus::Updated`], never as new; otherwise it is
-//! [`IngestStatus::Unchanged`]. A batch is normalised on several threads
-//! (normalisation, not SQL, dominates ingest) and written in one
-//! transaction with cached prepared statements.
+//! [`IngestStatus::Unchanged`]. A batch's lookups are three queries (GUIDs,
+//! URLs, hashes, each an `IN` list), not three per item. The poll
+//! normalises items on its worker pool ([`prepare_articles`]) and hands
+//! them to [`Store::ingest_prepared`]; [`Store::ingest`] does both.
+//! Writes compose: inside [`Store::write_batch`] each write method is a
+//! savepoint of one transaction, so the poll commits many sources at once.
 //!
 //! # Full-text search
 //!
@@ -89,7 +92,7 @@ mod text;
 mod views;
 
 pub use alerts::NewAlert;
-pub use articles::{IngestStatus, Ingested, NewArticle};
+pub use articles::{IngestStatus, Ingested, NewArticle, PreparedArticle, prepare_articles};
 pub use error::{Result, StoreError};
 pub use search::QueryError;
 pub use sources::FetchRecord;
@@ -186,14 +189,78 @@ impl Store {
     /// Starts a write transaction that takes the write lock at once
     /// (`BEGIN IMMEDIATE`), so it waits for another writer within the busy
     /// timeout instead of failing with "database is locked" when a read
-    /// inside it would later have to upgrade.
-    pub(crate) fn write_tx(&self) -> rusqlite::Result<rusqlite::Transaction<'_>> {
-        rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)
+    /// inside it would later have to upgrade. Inside a transaction already
+    /// open ([`Store::write_batch`]) it is a savepoint, so every write
+    /// method composes into one batch.
+    pub(crate) fn write_tx(&self) -> rusqlite::Result<WriteTx<'_>> {
+        let nested = !self.conn.is_autocommit();
+        self.conn.execute_batch(if nested {
+            "SAVEPOINT outpost_write"
+        } else {
+            "BEGIN IMMEDIATE"
+        })?;
+        Ok(WriteTx {
+            conn: &self.conn,
+            nested,
+            open: true,
+        })
+    }
+
+    /// Runs `f` as one write transaction: everything it writes through the
+    /// store (many sources' articles, alerts and fetch records) commits
+    /// together, or nothing does. The poll's writer batches with it.
+    pub fn write_batch<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Store) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        let locate = |e: rusqlite::Error| E::from(StoreError::from(e).locate(&self.path));
+        let tx = self.write_tx().map_err(locate)?;
+        let value = f(self)?;
+        tx.commit().map_err(locate)?;
+        Ok(value)
     }
 
     /// Runs `f` and gives any error the archive's path and its kind.
     fn run<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
         f().map_err(|e| e.locate(&self.path))
+    }
+}
+
+/// A write transaction, or a savepoint inside one; rolled back when dropped
+/// without [`WriteTx::commit`].
+pub(crate) struct WriteTx<'a> {
+    conn: &'a Connection,
+    nested: bool,
+    open: bool,
+}
+
+impl WriteTx<'_> {
+    pub(crate) fn commit(mut self) -> rusqlite::Result<()> {
+        self.open = false;
+        self.conn.execute_batch(if self.nested {
+            "RELEASE outpost_write"
+        } else {
+            "COMMIT"
+        })
+    }
+}
+
+impl Drop for WriteTx<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            let _ = self.conn.execute_batch(if self.nested {
+                "ROLLBACK TO outpost_write; RELEASE outpost_write"
+            } else {
+                "ROLLBACK"
+            });
+        }
+    }
+}
+
+impl std::ops::Deref for WriteTx<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        self.conn
     }
 }
 

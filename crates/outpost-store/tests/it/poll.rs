@@ -148,3 +148,52 @@ fn pending_notifications_are_kept_until_settled_or_too_old() {
             .is_empty()
     );
 }
+
+/// Issue 12, item 2: the poll's writer commits many sources in one
+/// transaction; each write method inside it is a savepoint, and a failed
+/// batch leaves nothing of itself behind.
+#[test]
+fn a_write_batch_commits_all_or_nothing() {
+    let (_dir, store) = file_store();
+    let a = add_source(&store, "https://a.example/rss", "A");
+    let b = add_source(&store, "https://b.example/rss", "B");
+    let item = |g: &str| {
+        article(
+            g,
+            &format!("https://n.example/{g}"),
+            &format!("Item {g}"),
+            "Text.",
+        )
+    };
+    store
+        .write_batch(|s| -> outpost_store::Result<()> {
+            s.ingest(a, &[item("1"), item("2")], t0())?;
+            s.ingest(b, &[item("3")], t0())?;
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(store.count_articles().unwrap(), 3);
+    let failed = store.write_batch(|s| -> outpost_store::Result<()> {
+        s.ingest(a, &[item("4")], t0())?;
+        Err(outpost_store::StoreError::NotFound {
+            what: "source",
+            id: 99,
+        })
+    });
+    assert!(failed.is_err());
+    assert_eq!(
+        store.count_articles().unwrap(),
+        3,
+        "the failed batch left nothing"
+    );
+    // The same item from two sources in one batch is one article.
+    let ingested = store
+        .write_batch(|s| -> outpost_store::Result<_> {
+            let x = s.ingest(a, &[item("5")], t0())?;
+            let y = s.ingest(b, &[item("5")], t0())?;
+            Ok((x, y))
+        })
+        .unwrap();
+    assert_eq!(ingested.0[0].article_id, ingested.1[0].article_id);
+    assert_eq!(store.count_articles().unwrap(), 4);
+}
