@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use chrono::Utc;
@@ -60,6 +60,11 @@ pub struct EngineOptions {
 }
 
 pub struct Engine {
+    /// Read-only connections for the UI's reads (lists, search, the
+    /// reader, previews), so they never wait for the poll's writer. Declared
+    /// before `store` so they close first: the last connection to close
+    /// checkpoints the WAL and removes it, and only the writer can.
+    pub(crate) readers: Vec<Mutex<Store>>,
     pub(crate) store: Mutex<Store>,
     pub(crate) db_path: PathBuf,
     pub(crate) fetcher: RwLock<Fetcher>,
@@ -71,6 +76,7 @@ pub struct Engine {
     pub(crate) wake: Notify,
     pub(crate) poll_gate: tokio::sync::Mutex<()>,
     pub(crate) clock: Clock,
+    next_reader: AtomicUsize,
     /// Names this engine in the poll leases it takes (see `scheduler`).
     pub(crate) holder: String,
 }
@@ -100,6 +106,7 @@ impl Engine {
         let settings = load_settings(&store)?;
         let fetcher =
             Fetcher::new(fetch_config(&settings)).map_err(|e| EngineError::Fetch(e.to_string()))?;
+        let readers_path = options.db_path.clone();
         let engine = Engine {
             db_path: options.db_path,
             fetcher: RwLock::new(fetcher),
@@ -115,6 +122,10 @@ impl Engine {
             poll_gate: tokio::sync::Mutex::new(()),
             clock: options.clock,
             holder: crate::scheduler::lease_holder(),
+            next_reader: AtomicUsize::new(0),
+            readers: (0..READERS)
+                .map(|_| Store::open_reader(&readers_path).map(Mutex::new))
+                .collect::<std::result::Result<_, _>>()?,
             store: Mutex::new(store),
         };
         engine.recompile()?;
@@ -129,6 +140,19 @@ impl Engine {
     /// or one transaction.
     pub fn store(&self) -> MutexGuard<'_, Store> {
         self.store.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A read-only connection from the readers' pool, for reads the
+    /// analyst waits on: it sees the last committed state and never queues
+    /// behind the poll. A free one if there is one, else the next in turn.
+    pub fn reader(&self) -> MutexGuard<'_, Store> {
+        for r in &self.readers {
+            if let Ok(guard) = r.try_lock() {
+                return guard;
+            }
+        }
+        let turn = self.next_reader.fetch_add(1, Ordering::Relaxed) % self.readers.len();
+        self.readers[turn].lock().unwrap_or_else(|e| e.into_inner())
     }
 
     pub fn notification_status(&self) -> NotificationStatus {
@@ -282,6 +306,10 @@ pub struct NewSourceRequest {
 }
 
 pub const DEFAULT_INTERVAL_SECS: u32 = 15 * 60;
+
+/// Read-only connections in the readers' pool: the UI rarely has more than
+/// a list, a search and the reader open at once.
+const READERS: usize = 3;
 
 pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T> + Send + 'static,

@@ -337,3 +337,65 @@ fn items_older_than_the_retention_window_are_skipped() {
     assert_eq!((again.new_articles, again.skipped_old), (0, 1), "{again:?}");
     assert_eq!(engine.store().count_articles().unwrap(), 2);
 }
+
+/// Issue 12, item 3: the analyst's reads (alert list, search, article) are
+/// served from read-only connections, so they never wait for the writer,
+/// even while it holds the archive mutex inside an open write transaction.
+#[test]
+fn reads_do_not_wait_for_the_writer() {
+    use outpost_engine::api;
+    let feed = FeedServer::start(&rss(&[BORDER, CROSSING, OTHER]));
+    let dir = tempfile::tempdir().unwrap();
+    let engine = open(&dir.path().join("o.db"), Arc::new(Recorder::default()));
+    let rt = rt();
+    rt.block_on(engine.add_source(NewSourceRequest {
+        url: feed.feed_url(),
+        ..Default::default()
+    }))
+    .unwrap();
+    engine.add_watchlist(&bilingual_border()).unwrap();
+    let polled = rt.block_on(engine.poll(None)).unwrap();
+    assert!(polled.alerts > 0, "{polled:?}");
+
+    let store = engine.store();
+    store
+        .write_batch(|_| -> outpost_store::Result<()> {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let reader = Arc::clone(&engine);
+            std::thread::spawn(move || {
+                let alerts = api::list_alerts(
+                    &reader,
+                    api::AlertFilterInput {
+                        limit: 50,
+                        ..Default::default()
+                    },
+                )
+                .unwrap();
+                let article = api::get_article(&reader, alerts[0].article_id).unwrap();
+                let hits = api::search(
+                    &reader,
+                    api::SearchRequest {
+                        text: "border".into(),
+                        source_id: None,
+                        lang: None,
+                        since: None,
+                        until: None,
+                        limit: 10,
+                        order: outpost_core::SearchOrder::Newest,
+                    },
+                )
+                .unwrap();
+                tx.send((alerts.len(), article.title, hits.len())).unwrap();
+            });
+            // Generous: the reads take milliseconds; before the readers'
+            // pool they waited for this mutex forever.
+            let (alerts, title, hits) = rx
+                .recv_timeout(std::time::Duration::from_secs(60))
+                .expect("the reads finished while the writer held the archive");
+            assert_eq!(alerts as u32, polled.alerts);
+            assert!(!title.is_empty());
+            assert!(hits > 0);
+            Ok(())
+        })
+        .unwrap();
+}

@@ -137,6 +137,29 @@ impl Store {
         Ok(store)
     }
 
+    /// A read-only connection to an existing archive, for the readers'
+    /// pool: in WAL mode it reads the last committed state while the writer
+    /// writes, and never waits for it.
+    pub fn open_reader(path: impl AsRef<Path>) -> Result<Store> {
+        use rusqlite::OpenFlags;
+        let path = path.as_ref().to_path_buf();
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let conn = Connection::open_with_flags(&path, flags)
+            .map_err(|e| StoreError::from(e).locate(&path))?;
+        let store = Store { conn, path };
+        store.run(|| {
+            let c = &store.conn;
+            c.busy_timeout(Duration::from_secs(10))?;
+            c.set_prepared_statement_cache_capacity(128);
+            c.pragma_update(None, "cache_size", -16_384)?;
+            c.pragma_update(None, "temp_store", "MEMORY")?;
+            Ok(())
+        })?;
+        Ok(store)
+    }
+
     /// A private, empty archive in memory (tests, previews).
     pub fn open_in_memory() -> Result<Store> {
         let path = PathBuf::from(":memory:");
