@@ -67,6 +67,10 @@ impl Engine {
     /// The writer: runs until every sender of `jobs` is gone, committing
     /// jobs in batches and reporting each source's outcome to `done`.
     pub(crate) fn run_writer(&self, jobs: Receiver<WriteJob>, done: UnboundedSender<Written>) {
+        // The recent stories, loaded once per cycle and kept up to date with
+        // the stories the writer creates: loading them per batch costs more
+        // than the batch as the archive grows.
+        let mut stories: Option<Vec<StoryCandidate>> = None;
         while let Ok(first) = jobs.recv() {
             let started = Instant::now();
             let mut rows = first.rows();
@@ -84,13 +88,16 @@ impl Engine {
             let written = {
                 let store = self.store();
                 store.write_batch(|s| {
-                    let mut stories = None;
                     batch
                         .iter()
                         .map(|job| self.write_job(s, job, &mut stories))
                         .collect::<Result<Vec<_>>>()
                 })
             };
+            if written.is_err() {
+                // Stories created by the rolled-back batch are gone.
+                stories = None;
+            }
             let outcomes: Vec<std::result::Result<SourceOutcome, String>> = match written {
                 Ok(outcomes) => outcomes.into_iter().map(Ok).collect(),
                 // One source's trouble must not fail the others of its
