@@ -136,7 +136,7 @@ def main():
         "`newsboat -u urls.txt -c cache.db -C config -x reload` with a fresh cache "
         "(cold) and twice more on that cache (warm, warm 3rd run). Outpost: `outpost --db DB poll --once "
         "--no-notify --json` after `sources import feeds.opml` and one watchlist; the warm "
-        "run follows `UPDATE sources SET next_fetch_at = NULL` so every source is due. "
+        "run is `poll --once --all --no-notify --json`, which polls every source now. "
         "Wall time and peak RSS from GNU `time -v`; requests counted by the feed server "
         "for each run alone.")
     text = "\n".join(lines) + "\n"

@@ -5,7 +5,8 @@
 #
 #   bench/poll/run.sh [FEEDS] [ITEMS]        # default 1000 50
 #
-# Environment: CARGO_TARGET_DIR (where the release build goes),
+# Environment: CARGO_TARGET_DIR (where the release build goes), OUTPOST_BIN
+# (a prebuilt outpost to measure instead, e.g. to compare two builds),
 # POLL_BENCH_PORT (first port, default 18700), POLL_BENCH_SITES (how many
 # ports/origins the feeds are spread over, default FEEDS/10),
 # POLL_BENCH_NEWSBOAT_THREADS (newsboat's reload-threads, default 8, the
@@ -22,7 +23,7 @@ NEWSBOAT=${NEWSBOAT:-/usr/bin/newsboat}
 OUT=bench/out/poll
 RUNS=$OUT/runs
 TARGET=${CARGO_TARGET_DIR:-target}
-OUTPOST=$TARGET/release/outpost
+OUTPOST=${OUTPOST_BIN:-$TARGET/release/outpost}
 COMMAND="bench/poll/run.sh $*"
 
 command -v python3 >/dev/null || { echo "run.sh: python3 is needed" >&2; exit 2; }
@@ -32,8 +33,12 @@ if [ ! -x /usr/bin/time ]; then
     apt-get install -y time >/dev/null
 fi
 
-echo "== building outpost (release) into $TARGET"
-cargo build --release -p outpost-cli
+if [ -z "${OUTPOST_BIN:-}" ]; then
+    echo "== building outpost (release) into $TARGET"
+    cargo build --release -p outpost-cli
+else
+    echo "== measuring the prebuilt $OUTPOST"
+fi
 
 echo "== generating $N feeds x $M items"
 python3 bench/poll/gen.py "$N" "$M" --out "$OUT" --base-port "$PORT" --sites "$SITES"
@@ -108,17 +113,9 @@ DB=$RUNS/outpost.db
 timed outpost-cold "$OUTPOST" --db "$DB" poll --once --no-notify --json
 count outpost-cold "$DB" articles
 
-# The sources are now not due until their interval passes; make all of them
-# due again so the warm run re-polls everything (with the ETag and
-# Last-Modified the cold run stored).
-python3 - "$DB" <<'EOF'
-import sqlite3, sys
-con = sqlite3.connect(sys.argv[1])
-n = con.execute("UPDATE sources SET next_fetch_at = NULL").rowcount
-con.commit()
-print(f"== made {n} sources due again")
-EOF
-timed outpost-warm "$OUTPOST" --db "$DB" poll --once --no-notify --json
+# The sources are now not due until their interval passes; `--all` polls
+# every one of them now, with the ETag and Last-Modified the cold run stored.
+timed outpost-warm "$OUTPOST" --db "$DB" poll --once --all --no-notify --json
 count outpost-warm "$DB" articles
 
 # newsboat: a fresh cache and its own HOME so nothing of the user's is read.

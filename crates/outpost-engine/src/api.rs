@@ -555,7 +555,7 @@ pub fn check_query(query: &str) -> QueryCheck {
 /// and returns up to `limit` matches with their spans.
 pub fn preview_query(engine: &Engine, query: &str, limit: u32) -> Result<Vec<PreviewHit>> {
     let q = Query::parse(query)?;
-    let store = engine.store();
+    let store = engine.reader();
     let mut hits = Vec::new();
     let mut before: Option<ArticleId> = None;
     const PAGE: u32 = 500;
@@ -713,7 +713,7 @@ pub fn list_alerts(engine: &Engine, f: AlertFilterInput) -> Result<Vec<AlertView
         offset: f.offset,
     };
     Ok(engine
-        .store()
+        .reader()
         .list_alerts(&filter)?
         .into_iter()
         .map(alert_view)
@@ -740,7 +740,7 @@ pub fn article_view(a: &outpost_core::Article) -> ArticleView {
 }
 
 pub fn get_article(engine: &Engine, id: ArticleId) -> Result<ArticleView> {
-    let store = engine.store();
+    let store = engine.reader();
     with_snapshot(&store, article_view(&store.get_article(id)?))
 }
 
@@ -836,7 +836,7 @@ pub fn search(engine: &Engine, req: SearchRequest) -> Result<Vec<SearchHitView>>
         order: req.order,
     };
     Ok(engine
-        .store()
+        .reader()
         .search(&q)?
         .into_iter()
         .map(|h| SearchHitView {

@@ -4,6 +4,7 @@
 //! `outpost-store`, matching from `outpost-core`; this crate wires them into
 //! the ingest pipeline, the scheduler, alerting and export.
 
+mod alerting;
 pub mod api;
 pub mod dates;
 pub mod defaults;
@@ -11,14 +12,18 @@ mod engine;
 pub mod error;
 pub mod evidence;
 pub mod export;
+mod ingest;
 pub mod logging;
 pub mod moves;
 pub mod notify;
 pub mod paths;
+mod refresh;
 pub mod retention;
+mod scheduler;
 pub mod settings;
 pub mod transfer;
 mod usecases;
+mod watchlists;
 
 pub use engine::{
     Clock, DEFAULT_INTERVAL_SECS, Engine, EngineEvent, EngineOptions, EventSink, NewSourceRequest,

@@ -19,8 +19,12 @@ impl Engine {
     /// feed to `moved` when it stays on the same host, else records it as
     /// waiting for the analyst. A fetch that was not moved clears a move
     /// still waiting: the feed no longer says it moved.
-    pub(crate) fn record_move(&self, source: &Source, moved: Option<&Url>) -> Result<()> {
-        let store = self.store();
+    /// Runs inside the writer's transaction, on its connection.
+    pub(crate) fn record_move(
+        store: &outpost_store::Store,
+        source: &Source,
+        moved: Option<&Url>,
+    ) -> Result<()> {
         let Some(moved) = moved else {
             if store.source_pending_move(source.id)?.is_some() {
                 store.set_source_pending_move(source.id, None)?;

@@ -33,7 +33,10 @@ impl Default for NotificationStatus {
 
 /// Where notifications go. The pipeline calls `send` from a blocking thread.
 pub trait NotificationSink: Send + Sync {
-    fn send(&self, n: &Notification);
+    /// Shows `n`. `Err` says, in a sentence, why it could not be delivered:
+    /// the pipeline then keeps its alerts pending and tries again at the
+    /// next cycle.
+    fn send(&self, n: &Notification) -> Result<(), String>;
     fn status(&self) -> NotificationStatus;
     /// False for a sink that shows nothing by choice (`--no-notify`): the
     /// policy is then not run, so nothing counts as notified.
@@ -76,7 +79,7 @@ impl DesktopNotifier {
 }
 
 impl NotificationSink for DesktopNotifier {
-    fn send(&self, n: &Notification) {
+    fn send(&self, n: &Notification) -> Result<(), String> {
         let mut note = notify_rust::Notification::new();
         note.appname("Outpost").summary(&n.summary).body(&n.body);
         if let Some(icon) = &self.icon {
@@ -107,13 +110,18 @@ impl NotificationSink for DesktopNotifier {
                 }
                 #[cfg(not(all(unix, not(target_os = "macos"))))]
                 drop(handle);
+                Ok(())
             }
-            Err(err) => self.set_status(NotificationStatus {
-                available: false,
-                reason: Some(format!(
-                    "the desktop notification service did not answer ({err}); alerts are still listed in Outpost"
-                )),
-            }),
+            Err(err) => {
+                let reason = format!(
+                    "the desktop notification service did not answer ({err}); alerts are still listed in Outpost, and their notifications go out when it answers again"
+                );
+                self.set_status(NotificationStatus {
+                    available: false,
+                    reason: Some(reason.clone()),
+                });
+                Err(reason)
+            }
         }
     }
 
@@ -138,7 +146,9 @@ fn urgency(severity: Severity) -> notify_rust::Urgency {
 pub struct Silent;
 
 impl NotificationSink for Silent {
-    fn send(&self, _: &Notification) {}
+    fn send(&self, _: &Notification) -> Result<(), String> {
+        Ok(())
+    }
     fn enabled(&self) -> bool {
         false
     }

@@ -123,8 +123,8 @@ fn poll_sends_one_native_notification_and_a_second_poll_sends_none() {
         alert_ids: vec![1],
         stories: vec![],
     };
-    offline.send(&note);
-    offline.send(&note);
+    assert!(offline.send(&note).is_err(), "an undelivered send says so");
+    assert!(offline.send(&note).is_err());
     let status = offline.status();
     assert!(!status.available);
     assert!(
@@ -133,20 +133,10 @@ fn poll_sends_one_native_notification_and_a_second_poll_sends_none() {
     );
 
     unsafe { std::env::set_var("DBUS_SESSION_BUS_ADDRESS", &address) };
-    let received = Arc::new(Mutex::new(Vec::new()));
-    let _server = zbus::blocking::connection::Builder::address(address.as_str())
-        .unwrap()
-        .name("org.freedesktop.Notifications")
-        .unwrap()
-        .serve_at(
-            "/org/freedesktop/Notifications",
-            FakeServer {
-                received: received.clone(),
-            },
-        )
-        .unwrap()
-        .build()
-        .unwrap();
+    // The late scenario leaves the fake service on the bus; the rest of the
+    // test reuses it with a fresh archive.
+    let (_server, received) = undelivered_notifications_wait_for_the_service(&address).finish();
+    received.lock().unwrap().clear();
 
     let feed = FeedServer::start(&rss(&[
         (
@@ -163,10 +153,7 @@ fn poll_sends_one_native_notification_and_a_second_poll_sends_none() {
     let dir = tempfile::tempdir().unwrap();
     let sink = Arc::new(DesktopNotifier::new(None, None));
     let engine = open(&dir.path().join("o.db"), sink.clone());
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = runtime();
     let source = rt
         .block_on(engine.add_source(NewSourceRequest {
             url: feed.feed_url(),
@@ -214,4 +201,109 @@ fn poll_sends_one_native_notification_and_a_second_poll_sends_none() {
         1,
         "a second poll sends nothing"
     );
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn border_watchlist() -> NewWatchlist {
+    NewWatchlist {
+        name: "Tajik–Afghan border".into(),
+        query: r#""Tajik-Afghan border" OR (Tajik* NEAR/3 Afghan*)"#.into(),
+        severity: Severity::Critical,
+        notify: true,
+        scope_sources: vec![],
+        scope_langs: vec![],
+        color: None,
+    }
+}
+
+/// The second half of the scenario, once the notification service is up.
+struct LatePart {
+    rt: tokio::runtime::Runtime,
+    engine: Arc<outpost_engine::Engine>,
+    source: outpost_core::SourceId,
+    _feed: FeedServer,
+    _dir: tempfile::TempDir,
+    received: Arc<Mutex<Vec<Received>>>,
+    server: zbus::blocking::Connection,
+}
+
+impl LatePart {
+    /// Hardening 2, item 8: with the service up, the next poll delivers the
+    /// pending notification once, marked late; a third poll sends nothing.
+    fn finish(self) -> (zbus::blocking::Connection, Arc<Mutex<Vec<Received>>>) {
+        let second = self
+            .rt
+            .block_on(self.engine.poll(Some(vec![self.source])))
+            .unwrap();
+        assert_eq!((second.alerts, second.notifications), (0, 1), "{second:?}");
+        assert_eq!(second.notification_error, None);
+        let got = self.received.lock().unwrap().clone();
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].summary, "Late: Tajik–Afghan border · critical");
+        let third = self
+            .rt
+            .block_on(self.engine.poll(Some(vec![self.source])))
+            .unwrap();
+        assert_eq!(third.notifications, 0, "{third:?}");
+        assert_eq!(self.received.lock().unwrap().len(), 1, "sent once only");
+        (self.server, self.received)
+    }
+}
+
+/// Hardening 2, item 8: with the bus up but no notification service on it,
+/// a poll that raises an alert reports 0 notifications and why, and keeps
+/// the notification pending (undelivered ones used to count as sent and
+/// mark their story notified, so it was never announced).
+fn undelivered_notifications_wait_for_the_service(address: &str) -> LatePart {
+    let feed = FeedServer::start(&rss(&[(
+        "late1",
+        "Tajik-Afghan border crossing closed at Panj",
+        "Trucks wait on both banks.",
+    )]));
+    let dir = tempfile::tempdir().unwrap();
+    let sink = Arc::new(DesktopNotifier::new(None, None));
+    let engine = open(&dir.path().join("late.db"), sink);
+    let rt = runtime();
+    let source = rt
+        .block_on(engine.add_source(NewSourceRequest {
+            url: feed.feed_url(),
+            name: Some("Panj Post".into()),
+            ..Default::default()
+        }))
+        .unwrap();
+    engine.add_watchlist(&border_watchlist()).unwrap();
+    let first = rt.block_on(engine.poll(None)).unwrap();
+    assert_eq!((first.alerts, first.notifications), (1, 0), "{first:?}");
+    let reason = first.notification_error.clone().expect("a reason");
+    assert!(reason.contains("did not answer"), "{reason}");
+
+    let received = Arc::new(Mutex::new(Vec::new()));
+    let server = zbus::blocking::connection::Builder::address(address)
+        .unwrap()
+        .name("org.freedesktop.Notifications")
+        .unwrap()
+        .serve_at(
+            "/org/freedesktop/Notifications",
+            FakeServer {
+                received: received.clone(),
+            },
+        )
+        .unwrap()
+        .build()
+        .unwrap();
+    LatePart {
+        rt,
+        engine,
+        source: source.id,
+        _feed: feed,
+        _dir: dir,
+        received,
+        server,
+    }
 }

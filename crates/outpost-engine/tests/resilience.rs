@@ -298,3 +298,76 @@ fn fill(path: &Path) {
     while f.write_all(&small).is_ok() {}
     let _ = f.sync_all();
 }
+
+/// Serves a distinct small feed at every `/f/N`, slowly enough that two
+/// pollers overlap, and counts the requests per path.
+struct CountingServer {
+    base: String,
+    hits: Arc<std::sync::Mutex<std::collections::HashMap<String, usize>>>,
+}
+
+impl CountingServer {
+    fn start() -> CountingServer {
+        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
+        let base = format!("http://{}", server.server_addr().to_ip().unwrap());
+        let hits = Arc::new(std::sync::Mutex::new(std::collections::HashMap::new()));
+        let (s, h) = (server.clone(), hits.clone());
+        thread::spawn(move || {
+            for req in s.incoming_requests() {
+                let path = req.url().to_string();
+                *h.lock().unwrap().entry(path.clone()).or_insert(0) += 1;
+                thread::spawn(move || {
+                    thread::sleep(Duration::from_millis(30));
+                    let n = path.trim_start_matches("/f/");
+                    let items: Vec<(String, String, String)> = (0..5)
+                        .map(|i| {
+                            (
+                                format!("f{n}-{i}"),
+                                format!("Report {i} from outlet {n} on the Tajik-Afghan border"),
+                                format!("Item {i} of feed {n}."),
+                            )
+                        })
+                        .collect();
+                    let refs: Vec<(&str, &str, &str)> = items
+                        .iter()
+                        .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+                        .collect();
+                    let _ = req.respond(tiny_http::Response::from_string(rss(&refs)));
+                });
+            }
+        });
+        CountingServer { base, hits }
+    }
+}
+
+/// Hardening 2, item 12: two pollers on one archive (the app beside
+/// `outpost poll`) used to fail 2–16 of 80 sources with "database is
+/// locked", and both fetched every feed. Now writes wait for the lock and
+/// a poll lease makes the second poller skip what the first has in flight.
+#[test]
+fn two_pollers_on_one_archive_fail_nothing_and_fetch_each_feed_once() {
+    let server = CountingServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("o.db");
+    let first = open(&db, Arc::new(Recorder::default()));
+    let second = open(&db, Arc::new(Recorder::default()));
+    for i in 0..80 {
+        first
+            .add_source_unchecked(&feed_source(
+                &format!("{}/f/{i}", server.base),
+                &format!("S{i}"),
+            ))
+            .unwrap();
+    }
+    first.add_watchlist(&watchlist("Tajik", "Tajik")).unwrap();
+    second.recompile().unwrap();
+    let (a, b) = rt().block_on(async { tokio::join!(first.poll(None), second.poll(None)) });
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!((a.failed, b.failed), (0, 0), "{a:?} {b:?}");
+    assert_eq!(a.ok + b.ok, 80, "{a:?} {b:?}");
+    assert_eq!(a.new_articles + b.new_articles, 400);
+    assert_eq!(a.alerts + b.alerts, 400);
+    let hits = server.hits.lock().unwrap();
+    assert_eq!(hits.len(), 80);
+    assert!(hits.values().all(|&n| n == 1), "{hits:?}");
+}

@@ -209,7 +209,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<Watchlist> {
         self.run(|| {
-            let tx = self.conn.unchecked_transaction()?;
+            let tx = self.write_tx()?;
             self.active_watchlist_exists(id)?;
             let cur = self.get_watchlist(id)?;
             if let Some(name) = &p.name
@@ -281,7 +281,7 @@ impl Store {
     /// A watchlist with no such alert is deleted outright.
     pub fn remove_watchlist(&self, id: WatchlistId, now: Timestamp) -> Result<WatchlistRemoval> {
         self.run(|| {
-            let tx = self.conn.unchecked_transaction()?;
+            let tx = self.write_tx()?;
             self.active_watchlist_exists(id)?;
             let counts = self.removal_counts(id)?;
             tx.execute(
@@ -426,7 +426,7 @@ impl Store {
     /// alone: dismissing never takes an alert out of Saved (issue 20).
     pub fn set_alert_state(&self, id: AlertId, state: AlertState, now: Timestamp) -> Result<()> {
         self.run(|| {
-            let tx = self.conn.unchecked_transaction()?;
+            let tx = self.write_tx()?;
             let n = if state == AlertState::Saved {
                 tx.execute(
                     "UPDATE alerts SET saved = 1,
@@ -472,7 +472,7 @@ impl Store {
     /// note and tags) in one transaction: the undo of any triage change.
     pub fn restore_alert(&self, id: AlertId, t: &AlertTriage) -> Result<()> {
         self.run(|| {
-            let tx = self.conn.unchecked_transaction()?;
+            let tx = self.write_tx()?;
             let note = t.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
             let n = tx.execute(
                 "UPDATE alerts SET state = ?2, saved = ?3, note = ?4 WHERE id = ?1",

@@ -1,6 +1,9 @@
 //! Articles: ingest with deduplication, reading, saving.
 
-use rusqlite::{OptionalExtension, Row, params};
+use std::collections::HashMap;
+
+use rusqlite::types::Value;
+use rusqlite::{OptionalExtension, Row, params, params_from_iter};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Result, StoreError};
@@ -81,6 +84,7 @@ pub(crate) fn article_from_row(r: &Row<'_>) -> rusqlite::Result<Article> {
 }
 
 /// The normalised forms computed once per item.
+#[derive(Debug, Clone)]
 struct Prepared {
     canonical: Option<String>,
     /// The dedup key: normalised title and summary.
@@ -126,6 +130,35 @@ fn prepare(a: &NewArticle) -> Prepared {
     }
 }
 
+/// An item's normalised forms (dedup keys, index text), computed by
+/// [`prepare_articles`] off the write path.
+#[derive(Debug, Clone)]
+pub struct PreparedArticle(Prepared);
+
+/// Normalises items for [`Store::ingest_prepared`]: CPU work that needs no
+/// connection, so the poll runs it on its worker pool.
+pub fn prepare_articles(items: &[NewArticle]) -> Vec<PreparedArticle> {
+    items.iter().map(|a| PreparedArticle(prepare(a))).collect()
+}
+
+/// What a batch's items are already known as, looked up once per batch.
+#[derive(Default)]
+struct Known {
+    by_guid: HashMap<String, ArticleId>,
+    by_url: HashMap<String, ArticleId>,
+    by_hash: HashMap<[u8; 32], ArticleId>,
+}
+
+/// Parameters per `IN (...)` lookup, well under SQLite's limit.
+const LOOKUP_CHUNK: usize = 500;
+
+fn placeholders(n: usize, first: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// Normalises a batch, on several threads when it is large enough to pay
 /// for them: normalisation, not SQL, dominates the cost of ingest.
 fn prepare_all(items: &[NewArticle]) -> Vec<Prepared> {
@@ -157,53 +190,122 @@ impl Store {
         items: &[NewArticle],
         now: Timestamp,
     ) -> Result<Vec<Ingested>> {
+        let prepared: Vec<PreparedArticle> = prepare_all(items)
+            .into_iter()
+            .map(PreparedArticle)
+            .collect();
+        self.ingest_prepared(source_id, items, &prepared, now)
+    }
+
+    /// [`Store::ingest`] of items normalised beforehand by
+    /// [`prepare_articles`] (`prepared[i]` belongs to `items[i]`).
+    pub fn ingest_prepared(
+        &self,
+        source_id: SourceId,
+        items: &[NewArticle],
+        prepared: &[PreparedArticle],
+        now: Timestamp,
+    ) -> Result<Vec<Ingested>> {
         self.run(|| {
-            let prepared = prepare_all(items);
-            let tx = self.conn.unchecked_transaction()?;
+            let tx = self.write_tx()?;
+            let mut known = self.known(source_id, items, prepared, now)?;
             let mut out = Vec::with_capacity(items.len());
             for (item, p) in items.iter().zip(prepared) {
-                out.push(self.ingest_one(source_id, item, p, now)?);
+                out.push(self.ingest_one(source_id, item, &p.0, now, &mut known)?);
             }
             tx.commit()?;
             Ok(out)
         })
     }
 
+    /// Looks up, in a few queries, which of a batch's GUIDs (for this
+    /// source), canonical URLs and content hashes (within the hash window)
+    /// the archive already holds.
+    fn known(
+        &self,
+        source_id: SourceId,
+        items: &[NewArticle],
+        prepared: &[PreparedArticle],
+        now: Timestamp,
+    ) -> Result<Known> {
+        let c = &self.conn;
+        let mut known = Known::default();
+        let guids: Vec<&str> = items
+            .iter()
+            .filter_map(|a| a.guid.as_deref().filter(|g| !g.trim().is_empty()))
+            .collect();
+        for chunk in guids.chunks(LOOKUP_CHUNK) {
+            let sql = format!(
+                "SELECT guid, article_id FROM article_sources WHERE source_id = ?1 AND guid IN ({})",
+                placeholders(chunk.len(), 2)
+            );
+            let mut args = vec![Value::Integer(source_id)];
+            args.extend(chunk.iter().map(|g| Value::Text(g.to_string())));
+            let mut st = c.prepare_cached(&sql)?;
+            let mut rows = st.query(params_from_iter(args))?;
+            while let Some(r) = rows.next()? {
+                known.by_guid.insert(r.get(0)?, r.get(1)?);
+            }
+        }
+        let urls: Vec<&str> = prepared
+            .iter()
+            .filter_map(|p| p.0.canonical.as_deref())
+            .collect();
+        for chunk in urls.chunks(LOOKUP_CHUNK) {
+            let sql = format!(
+                "SELECT canonical_url, id FROM articles WHERE canonical_url IN ({})",
+                placeholders(chunk.len(), 1)
+            );
+            let mut st = c.prepare_cached(&sql)?;
+            let mut rows = st.query(params_from_iter(chunk.iter()))?;
+            while let Some(r) = rows.next()? {
+                known.by_url.insert(r.get(0)?, r.get(1)?);
+            }
+        }
+        let hashes: Vec<&[u8]> = prepared
+            .iter()
+            .filter(|p| p.0.hash_key)
+            .map(|p| &p.0.hash[..])
+            .collect();
+        let window = ms(now) - HASH_WINDOW_DAYS * 86_400_000;
+        for chunk in hashes.chunks(LOOKUP_CHUNK) {
+            let sql = format!(
+                "SELECT content_hash, max(id) FROM articles
+                 WHERE content_hash IN ({}) AND fetched_at >= ?1 GROUP BY content_hash",
+                placeholders(chunk.len(), 2)
+            );
+            let mut args = vec![Value::Integer(window)];
+            args.extend(chunk.iter().map(|h| Value::Blob(h.to_vec())));
+            let mut st = c.prepare_cached(&sql)?;
+            let mut rows = st.query(params_from_iter(args))?;
+            while let Some(r) = rows.next()? {
+                let hash: Vec<u8> = r.get(0)?;
+                if let Ok(hash) = <[u8; 32]>::try_from(hash.as_slice()) {
+                    known.by_hash.insert(hash, r.get(1)?);
+                }
+            }
+        }
+        Ok(known)
+    }
+
     fn ingest_one(
         &self,
         source_id: SourceId,
         a: &NewArticle,
-        p: Prepared,
+        p: &Prepared,
         now: Timestamp,
+        known: &mut Known,
     ) -> Result<Ingested> {
         let c = &self.conn;
         let now_ms = ms(now);
         let guid = a.guid.as_deref().filter(|g| !g.trim().is_empty());
 
-        let mut existing: Option<ArticleId> = None;
-        if let Some(g) = guid {
-            existing = c
-                .prepare_cached(
-                    "SELECT article_id FROM article_sources WHERE source_id = ?1 AND guid = ?2",
-                )?
-                .query_row(params![source_id, g], |r| r.get(0))
-                .optional()?;
-        }
+        let mut existing: Option<ArticleId> = guid.and_then(|g| known.by_guid.get(g).copied());
         if let (None, Some(url)) = (existing, &p.canonical) {
-            existing = c
-                .prepare_cached("SELECT id FROM articles WHERE canonical_url = ?1")?
-                .query_row([url], |r| r.get(0))
-                .optional()?;
+            existing = known.by_url.get(url).copied();
         }
         if existing.is_none() && p.hash_key {
-            let window = now_ms - HASH_WINDOW_DAYS * 86_400_000;
-            existing = c
-                .prepare_cached(
-                    "SELECT id FROM articles WHERE content_hash = ?1 AND fetched_at >= ?2
-                     ORDER BY id DESC LIMIT 1",
-                )?
-                .query_row(params![&p.hash[..], window], |r| r.get(0))
-                .optional()?;
+            existing = known.by_hash.get(&p.hash).copied();
         }
 
         let Some(id) = existing else {
@@ -236,6 +338,15 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
             .execute(params![id, source_id, guid, now_ms, &p.copy_hash[..]])?;
+            if let Some(g) = guid {
+                known.by_guid.insert(g.to_string(), id);
+            }
+            if let Some(url) = &p.canonical {
+                known.by_url.insert(url.clone(), id);
+            }
+            if p.hash_key {
+                known.by_hash.insert(p.hash, id);
+            }
             return Ok(Ingested {
                 article_id: id,
                 status: IngestStatus::New,
@@ -258,6 +369,9 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
             .execute(params![id, source_id, guid, now_ms, &p.copy_hash[..]])?;
+            if let Some(g) = guid {
+                known.by_guid.insert(g.to_string(), id);
+            }
             return Ok(Ingested {
                 article_id: id,
                 status: IngestStatus::Unchanged,
@@ -272,6 +386,9 @@ impl Store {
                  WHERE article_id = ?1 AND source_id = ?2 AND guid IS NULL",
             )?
             .execute(params![id, source_id, guid])?;
+            if let Some(g) = guid {
+                known.by_guid.entry(g.to_string()).or_insert(id);
+            }
         }
         let unchanged = Ingested {
             article_id: id,
@@ -319,7 +436,7 @@ impl Store {
                 format!("{} {old_text}", p.fts_body)
             }
         } else {
-            p.fts_body
+            p.fts_body.clone()
         };
         c.prepare_cached("DELETE FROM article_fts WHERE rowid = ?1")?
             .execute([id])?;

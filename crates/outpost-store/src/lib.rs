@@ -19,9 +19,12 @@
 //! the new source (it remembers every source it came from). A hit whose
 //! title, summary or text changed is updated in place and reported as
 //! [`IngestStatus::Updated`], never as new; otherwise it is
-//! [`IngestStatus::Unchanged`]. A batch is normalised on several threads
-//! (normalisation, not SQL, dominates ingest) and written in one
-//! transaction with cached prepared statements.
+//! [`IngestStatus::Unchanged`]. A batch's lookups are three queries (GUIDs,
+//! URLs, hashes, each an `IN` list), not three per item. The poll
+//! normalises items on its worker pool ([`prepare_articles`]) and hands
+//! them to [`Store::ingest_prepared`]; [`Store::ingest`] does both.
+//! Writes compose: inside [`Store::write_batch`] each write method is a
+//! savepoint of one transaction, so the poll commits many sources at once.
 //!
 //! # Full-text search
 //!
@@ -92,12 +95,12 @@ mod text;
 mod views;
 
 pub use alerts::{AlertTriage, MAX_STORED_SPANS, NewAlert, WatchlistRemoval};
-pub use articles::{IngestStatus, Ingested, NewArticle};
+pub use articles::{IngestStatus, Ingested, NewArticle, PreparedArticle, prepare_articles};
 pub use error::{Result, StoreError};
 pub use retention::{PRUNE_CHUNK, Pruned};
 pub use search::QueryError;
 pub use sources::FetchRecord;
-pub use stories::{NewStory, StoryRecord};
+pub use stories::{NewStory, PendingAlert, StoryRecord};
 
 /// The setting that holds the retention period in days.
 pub const RETENTION_DAYS_KEY: &str = "retention_days";
@@ -196,6 +199,29 @@ impl Store {
         Ok((store, found))
     }
 
+    /// A read-only connection to an existing archive, for the readers'
+    /// pool: in WAL mode it reads the last committed state while the writer
+    /// writes, and never waits for it.
+    pub fn open_reader(path: impl AsRef<Path>) -> Result<Store> {
+        use rusqlite::OpenFlags;
+        let path = path.as_ref().to_path_buf();
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let conn = Connection::open_with_flags(&path, flags)
+            .map_err(|e| StoreError::from(e).locate(&path))?;
+        let store = Store { conn, path };
+        store.run(|| {
+            let c = &store.conn;
+            c.busy_timeout(Duration::from_secs(10))?;
+            c.set_prepared_statement_cache_capacity(128);
+            c.pragma_update(None, "cache_size", -16_384)?;
+            c.pragma_update(None, "temp_store", "MEMORY")?;
+            Ok(())
+        })?;
+        Ok(store)
+    }
+
     /// A private, empty archive in memory (tests, previews).
     pub fn open_in_memory() -> Result<Store> {
         let path = PathBuf::from(":memory:");
@@ -254,6 +280,40 @@ impl Store {
         Ok(())
     }
 
+    /// Starts a write transaction that takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so it waits for another writer within the busy
+    /// timeout instead of failing with "database is locked" when a read
+    /// inside it would later have to upgrade. Inside a transaction already
+    /// open ([`Store::write_batch`]) it is a savepoint, so every write
+    /// method composes into one batch.
+    pub(crate) fn write_tx(&self) -> rusqlite::Result<WriteTx<'_>> {
+        let nested = !self.conn.is_autocommit();
+        self.conn.execute_batch(if nested {
+            "SAVEPOINT outpost_write"
+        } else {
+            "BEGIN IMMEDIATE"
+        })?;
+        Ok(WriteTx {
+            conn: &self.conn,
+            nested,
+            open: true,
+        })
+    }
+
+    /// Runs `f` as one write transaction: everything it writes through the
+    /// store (many sources' articles, alerts and fetch records) commits
+    /// together, or nothing does. The poll's writer batches with it.
+    pub fn write_batch<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Store) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        let locate = |e: rusqlite::Error| E::from(StoreError::from(e).locate(&self.path));
+        let tx = self.write_tx().map_err(locate)?;
+        let value = f(self)?;
+        tx.commit().map_err(locate)?;
+        Ok(value)
+    }
+
     /// Runs `f` and gives any error the archive's path and its kind.
     fn run<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
         f().map_err(|e| e.locate(&self.path))
@@ -274,6 +334,44 @@ fn url_path(path: &Path) -> String {
         }
     }
     out
+}
+
+/// A write transaction, or a savepoint inside one; rolled back when dropped
+/// without [`WriteTx::commit`].
+pub(crate) struct WriteTx<'a> {
+    conn: &'a Connection,
+    nested: bool,
+    open: bool,
+}
+
+impl WriteTx<'_> {
+    pub(crate) fn commit(mut self) -> rusqlite::Result<()> {
+        self.open = false;
+        self.conn.execute_batch(if self.nested {
+            "RELEASE outpost_write"
+        } else {
+            "COMMIT"
+        })
+    }
+}
+
+impl Drop for WriteTx<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            let _ = self.conn.execute_batch(if self.nested {
+                "ROLLBACK TO outpost_write; RELEASE outpost_write"
+            } else {
+                "ROLLBACK"
+            });
+        }
+    }
+}
+
+impl std::ops::Deref for WriteTx<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        self.conn
+    }
 }
 
 /// Milliseconds since the epoch, the storage form of a [`Timestamp`].

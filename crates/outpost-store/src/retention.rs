@@ -58,7 +58,7 @@ impl Store {
         }
         self.run(|| {
             let (cutoff, log_cutoff) = cutoffs(now, older_than_days);
-            let dry = self.conn.unchecked_transaction()?;
+            let dry = self.write_tx()?;
             let mut pruned = Pruned::default();
             loop {
                 let n = delete_expired(&dry, cutoff)?;
@@ -68,7 +68,8 @@ impl Store {
                 }
             }
             delete_orphans(&dry, cutoff, log_cutoff, &mut pruned)?;
-            dry.rollback()?;
+            drop(dry); // A dry run: rolled back.
+
             Ok(pruned)
         })
     }
@@ -79,7 +80,7 @@ impl Store {
     /// chunk by chunk so others get the store in between.
     pub fn prune_chunk(&self, now: Timestamp, older_than_days: u32) -> Result<u64> {
         self.run(|| {
-            let tx = self.conn.unchecked_transaction()?;
+            let tx = self.write_tx()?;
             let n = delete_expired(&tx, cutoffs(now, older_than_days).0)?;
             tx.commit()?;
             Ok(n)
@@ -91,7 +92,7 @@ impl Store {
     pub fn prune_orphans(&self, now: Timestamp, older_than_days: u32) -> Result<Pruned> {
         self.run(|| {
             let (cutoff, log_cutoff) = cutoffs(now, older_than_days);
-            let tx = self.conn.unchecked_transaction()?;
+            let tx = self.write_tx()?;
             let mut pruned = Pruned::default();
             delete_orphans(&tx, cutoff, log_cutoff, &mut pruned)?;
             tx.commit()?;

@@ -15,7 +15,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 use crate::error::Result;
 
 /// Migration `i` (0-based) brings the schema from version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3_PENDING_MOVE, V4_SAVED];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3_PENDING_MOVE, V4_SAVED, V5_LEASES];
 
 /// The schema version this build writes and understands.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -262,6 +262,23 @@ const V4_SAVED: &str = r#"
 ALTER TABLE alerts ADD COLUMN saved INTEGER NOT NULL DEFAULT 0;
 UPDATE alerts SET saved = 1 WHERE state = 'saved';
 CREATE INDEX alerts_saved ON alerts(saved) WHERE saved = 1;
+"#;
+
+/// Schema version 5: poll leases, so two pollers on one archive (the app
+/// and `outpost poll`) never fetch the same source at once, and
+/// notifications that could not be delivered, kept until a later cycle
+/// delivers them (for at most a day).
+const V5_LEASES: &str = r#"
+CREATE TABLE source_leases (
+    source_id  INTEGER PRIMARY KEY REFERENCES sources(id) ON DELETE CASCADE,
+    holder     TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+
+CREATE TABLE pending_notifications (
+    alert_id INTEGER PRIMARY KEY REFERENCES alerts(id) ON DELETE CASCADE,
+    since    INTEGER NOT NULL
+);
 "#;
 
 /// Reads the schema version.

@@ -132,7 +132,7 @@ impl Store {
 
     pub fn update_source(&self, id: SourceId, p: &SourcePatch) -> Result<Source> {
         self.run(|| {
-            let tx = self.conn.unchecked_transaction()?;
+            let tx = self.write_tx()?;
             let cur = self.get_source(id)?;
             tx.execute(
                 // A changed interval reschedules the next poll from the last
@@ -243,7 +243,7 @@ impl Store {
     /// Returns how many articles were deleted.
     pub fn remove_source(&self, id: SourceId, now: Timestamp) -> Result<u64> {
         self.run(|| {
-            let tx = self.conn.unchecked_transaction()?;
+            let tx = self.write_tx()?;
             self.get_source(id)?;
             let deleted = tx.execute(
                 "DELETE FROM articles WHERE id IN (
@@ -292,7 +292,7 @@ impl Store {
     /// Records a poll: updates the source's health and appends to the log.
     pub fn record_fetch(&self, id: SourceId, f: &FetchRecord) -> Result<()> {
         self.run(|| {
-            let tx = self.conn.unchecked_transaction()?;
+            let tx = self.write_tx()?;
             let n = tx.execute(
                 "UPDATE sources SET
                     last_fetch_at = ?2,
@@ -372,5 +372,82 @@ pub(crate) fn found(changed: usize, what: &'static str, id: i64) -> Result<()> {
         Err(StoreError::NotFound { what, id })
     } else {
         Ok(())
+    }
+}
+
+impl Store {
+    /// Takes the poll lease of each source in `ids` for `holder` until
+    /// `expires_at`, in one transaction, and returns the ids it got. A source
+    /// leased by another holder is skipped unless that lease has expired or
+    /// `stale(holder)` says its holder is gone (a killed process). With
+    /// `due_only`, a source that is no longer due at `now` (another poller
+    /// just polled it) is skipped too. The lease lets the app and
+    /// `outpost poll` run side by side without fetching a source twice.
+    pub fn lease_sources(
+        &self,
+        ids: &[SourceId],
+        holder: &str,
+        now: Timestamp,
+        expires_at: Timestamp,
+        due_only: bool,
+        stale: &dyn Fn(&str) -> bool,
+    ) -> Result<Vec<SourceId>> {
+        self.run(|| {
+            let tx = self.write_tx()?;
+            let mut got = Vec::with_capacity(ids.len());
+            for &id in ids {
+                let lease: Option<(String, i64)> = tx
+                    .prepare_cached(
+                        "SELECT holder, expires_at FROM source_leases WHERE source_id = ?1",
+                    )?
+                    .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?;
+                if let Some((other, until)) = lease
+                    && other != holder
+                    && until > ms(now)
+                    && !stale(&other)
+                {
+                    continue;
+                }
+                if due_only {
+                    let next: Option<Option<i64>> = tx
+                        .prepare_cached(
+                            "SELECT next_fetch_at FROM sources
+                             WHERE id = ?1 AND removed_at IS NULL AND enabled = 1",
+                        )?
+                        .query_row([id], |r| r.get(0))
+                        .optional()?;
+                    match next {
+                        Some(None) => {}
+                        Some(Some(at)) if at <= ms(now) => {}
+                        _ => continue,
+                    }
+                }
+                tx.prepare_cached(
+                    "INSERT INTO source_leases (source_id, holder, expires_at) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (source_id) DO UPDATE
+                     SET holder = excluded.holder, expires_at = excluded.expires_at",
+                )?
+                .execute(params![id, holder, ms(expires_at)])?;
+                got.push(id);
+            }
+            tx.commit()?;
+            Ok(got)
+        })
+    }
+
+    /// Gives back the poll leases `holder` took on `ids`.
+    pub fn release_sources(&self, ids: &[SourceId], holder: &str) -> Result<()> {
+        self.run(|| {
+            let tx = self.write_tx()?;
+            for &id in ids {
+                tx.prepare_cached(
+                    "DELETE FROM source_leases WHERE source_id = ?1 AND holder = ?2",
+                )?
+                .execute(params![id, holder])?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
     }
 }

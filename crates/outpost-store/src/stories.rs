@@ -7,7 +7,8 @@ use rusqlite::{OptionalExtension, Row, params};
 use crate::error::{Result, StoreError};
 use crate::sources::found;
 use crate::{
-    ArticleId, Severity, Store, StoryId, Timestamp, WatchlistId, from_ms, json_list, ms, to_json,
+    AlertId, ArticleId, Severity, Store, StoryId, Timestamp, WatchlistId, from_ms, json_list, ms,
+    to_json,
 };
 
 /// A new story, seeded by its first article.
@@ -33,6 +34,20 @@ pub struct StoryRecord {
     pub article_count: u32,
     /// Distinct sources among its articles.
     pub source_count: u32,
+}
+
+/// An alert whose notification could not be delivered yet, with what the
+/// notification policy needs to try again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingAlert {
+    pub alert_id: AlertId,
+    pub watchlist_id: WatchlistId,
+    pub title: String,
+    /// The first source that delivered the article.
+    pub source_name: String,
+    pub story_id: Option<StoryId>,
+    /// When its first delivery failed.
+    pub since: Timestamp,
 }
 
 fn story_from_row(r: &Row<'_>) -> rusqlite::Result<StoryRecord> {
@@ -78,7 +93,7 @@ impl Store {
     /// the article's fetch time.
     pub fn attach_to_story(&self, article_id: ArticleId, story_id: StoryId) -> Result<()> {
         self.run(|| {
-            let tx = self.conn.unchecked_transaction()?;
+            let tx = self.write_tx()?;
             let n = tx.execute(
                 "UPDATE articles SET story_id = ?2 WHERE id = ?1",
                 params![article_id, story_id],
@@ -150,7 +165,7 @@ impl Store {
         at: Timestamp,
     ) -> Result<()> {
         self.run(|| {
-            let tx = self.conn.unchecked_transaction()?;
+            let tx = self.write_tx()?;
             let current: Option<Severity> = self.story_notified(story_id, watchlist_id)?;
             if current.is_none_or(|c| severity > c) {
                 tx.execute(
@@ -160,6 +175,65 @@ impl Store {
                      DO UPDATE SET severity = excluded.severity, notified_at = excluded.notified_at",
                     params![story_id, watchlist_id, severity.as_str(), ms(at)],
                 )?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    /// Alerts whose notification is still to be delivered, pending since
+    /// `since` or later, oldest first. Older ones are dropped: a day-old
+    /// notification is no longer news.
+    pub fn pending_notifications(&self, since: Timestamp) -> Result<Vec<PendingAlert>> {
+        self.run(|| {
+            self.conn
+                .prepare_cached("DELETE FROM pending_notifications WHERE since < ?1")?
+                .execute([ms(since)])?;
+            let mut st = self.conn.prepare_cached(
+                "SELECT p.alert_id, l.watchlist_id, a.title,
+                    coalesce((SELECT s.name FROM article_sources x JOIN sources s ON s.id = x.source_id
+                              WHERE x.article_id = a.id ORDER BY x.first_seen, x.source_id LIMIT 1), ''),
+                    l.story_id, p.since
+                 FROM pending_notifications p
+                 JOIN alerts l ON l.id = p.alert_id
+                 JOIN articles a ON a.id = l.article_id
+                 ORDER BY p.since, p.alert_id",
+            )?;
+            let rows = st.query_map([], |r| {
+                Ok(PendingAlert {
+                    alert_id: r.get(0)?,
+                    watchlist_id: r.get(1)?,
+                    title: r.get(2)?,
+                    source_name: r.get(3)?,
+                    story_id: r.get(4)?,
+                    since: from_ms(r.get(5)?),
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    /// After a notification cycle: `settled` alerts are no longer pending
+    /// (delivered, or decided against), `failed` ones are pending from `at`
+    /// unless they already were. One transaction.
+    pub fn update_pending_notifications(
+        &self,
+        settled: &[AlertId],
+        failed: &[AlertId],
+        at: Timestamp,
+    ) -> Result<()> {
+        self.run(|| {
+            let tx = self.write_tx()?;
+            for id in settled {
+                tx.prepare_cached("DELETE FROM pending_notifications WHERE alert_id = ?1")?
+                    .execute([id])?;
+            }
+            for id in failed {
+                tx.prepare_cached(
+                    "INSERT INTO pending_notifications (alert_id, since) VALUES (?1, ?2)
+                     ON CONFLICT (alert_id) DO NOTHING",
+                )?
+                .execute(params![id, ms(at)])?;
             }
             tx.commit()?;
             Ok(())

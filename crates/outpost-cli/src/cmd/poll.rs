@@ -12,6 +12,17 @@ pub struct Args {
     /// Poll every due source once, print a summary and exit
     #[arg(long)]
     once: bool,
+    /// With --once: poll this source now, due or not (repeatable)
+    #[arg(
+        long = "source",
+        value_name = "ID",
+        requires = "once",
+        conflicts_with = "all"
+    )]
+    sources: Vec<i64>,
+    /// With --once: poll every enabled source now, due or not
+    #[arg(long, requires = "once")]
+    all: bool,
     /// Do not send desktop notifications (alerts are still stored)
     #[arg(long)]
     no_notify: bool,
@@ -36,17 +47,25 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
     let engine = ctx.engine(!args.no_notify, progress.clone())?;
     let rt = runtime()?;
     if args.once {
-        let summary = rt.block_on(engine.poll(None))?;
+        let summary = if args.all {
+            rt.block_on(engine.poll_all())?
+        } else if !args.sources.is_empty() {
+            rt.block_on(engine.poll(Some(args.sources)))?
+        } else {
+            rt.block_on(engine.poll(None))?
+        };
         progress.0.finish();
         if args.json {
             super::print_json(&summary)?;
         } else {
             print_summary(&summary);
         }
-        if let Some(reason) = (!args.no_notify && summary.notifications == 0 && summary.alerts > 0)
-            .then(|| engine.notification_status().reason)
-            .flatten()
-        {
+        let reason = summary.notification_error.clone().or_else(|| {
+            (!args.no_notify && summary.notifications == 0 && summary.alerts > 0)
+                .then(|| engine.notification_status().reason)
+                .flatten()
+        });
+        if let Some(reason) = reason {
             eprintln!("note: {reason}");
         }
         return Ok(ExitCode::SUCCESS);

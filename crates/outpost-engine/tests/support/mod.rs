@@ -133,8 +133,9 @@ pub struct Recorder {
 }
 
 impl NotificationSink for Recorder {
-    fn send(&self, n: &outpost_core::policy::Notification) {
+    fn send(&self, n: &outpost_core::policy::Notification) -> Result<(), String> {
         self.sent.lock().unwrap().push(n.clone());
+        Ok(())
     }
     fn status(&self) -> NotificationStatus {
         NotificationStatus::default()

@@ -7,5 +7,6 @@ mod crash;
 mod dedup;
 mod errors;
 mod fts;
+mod poll;
 mod retention;
 mod sources;
