@@ -11,7 +11,7 @@
 //!
 //! Pure: callers pass the candidate stories and the time.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::Duration;
 
@@ -92,6 +92,108 @@ pub fn assign(
         .map(|(_, c)| c.id)
 }
 
+/// The recent stories of one poll cycle, indexed by key, so that placing an
+/// article costs work in proportion to the stories that share a key with
+/// it rather than to all of them: a cold poll places thousands of alerted
+/// articles among thousands of recent stories, and [`assign`] recounts every
+/// story's keys for each one. [`StoryIndex::assign`] decides exactly as
+/// [`assign`] does over the same candidates (a property test checks it).
+#[derive(Debug, Default)]
+pub struct StoryIndex {
+    candidates: Vec<StoryCandidate>,
+    /// How many candidates carry each key (the "common keys" rule).
+    df: HashMap<String, usize>,
+    /// The candidates, by position, that carry each key.
+    postings: HashMap<String, Vec<usize>>,
+}
+
+impl StoryIndex {
+    pub fn new(candidates: impl IntoIterator<Item = StoryCandidate>) -> Self {
+        let mut index = Self::default();
+        for c in candidates {
+            index.push(c);
+        }
+        index
+    }
+
+    /// Adds a story (a new one, made for an article no candidate took).
+    pub fn push(&mut self, candidate: StoryCandidate) {
+        let at = self.candidates.len();
+        for k in &candidate.signature.keys {
+            *self.df.entry(k.clone()).or_default() += 1;
+            self.postings.entry(k.clone()).or_default().push(at);
+        }
+        self.candidates.push(candidate);
+    }
+
+    pub fn len(&self) -> usize {
+        self.candidates.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.candidates.is_empty()
+    }
+
+    /// [`assign`] over the indexed candidates.
+    pub fn assign(&self, sig: &StorySignature, at: Timestamp, window: Duration) -> Option<StoryId> {
+        let limit = common_limit(self.candidates.len());
+        let common = |k: &str| self.df.get(k).is_some_and(|n| *n >= limit);
+        let keys: Vec<&str> = sig
+            .keys
+            .iter()
+            .map(String::as_str)
+            .filter(|k| !common(k))
+            .collect();
+        // (names, numbers) each candidate shares with the article.
+        let mut shared: HashMap<usize, (usize, usize)> = HashMap::new();
+        for k in &keys {
+            for &i in self.postings.get(*k).into_iter().flatten() {
+                let e = shared.entry(i).or_default();
+                if is_number(k) {
+                    e.1 += 1;
+                } else {
+                    e.0 += 1;
+                }
+            }
+        }
+        let mut best: Option<(f64, &StoryCandidate)> = None;
+        for (i, c) in self.candidates.iter().enumerate() {
+            if (at - c.last_seen).abs() > window {
+                continue;
+            }
+            let theirs = || {
+                c.signature
+                    .keys
+                    .iter()
+                    .filter(|k| !common(k.as_str()))
+                    .count()
+            };
+            let (names, numbers) = shared.get(&i).copied().unwrap_or_default();
+            let Some(score) = score(
+                sig.simhash,
+                c.signature.simhash,
+                names,
+                numbers,
+                keys.len(),
+                theirs,
+            ) else {
+                continue;
+            };
+            // As `Iterator::max_by`: the last of equal maxima wins.
+            let better = best.is_none_or(|(s, b)| {
+                score
+                    .total_cmp(&s)
+                    .then(c.last_seen.cmp(&b.last_seen))
+                    .is_ge()
+            });
+            if better {
+                best = Some((score, c));
+            }
+        }
+        best.map(|(_, c)| c.id)
+    }
+}
+
 fn without(sig: &StorySignature, common: &BTreeSet<&str>) -> StorySignature {
     StorySignature {
         simhash: sig.simhash,
@@ -106,8 +208,6 @@ fn without(sig: &StorySignature, common: &BTreeSet<&str>) -> StorySignature {
 
 /// A score in (0, 2] when the two signatures describe the same story.
 fn similarity(a: &StorySignature, b: &StorySignature) -> Option<f64> {
-    let distance = (a.simhash ^ b.simhash).count_ones();
-    let near_duplicate = distance <= SIMHASH_MAX_DISTANCE && a.simhash != 0;
     let shared: Vec<&String> = a
         .keys
         .iter()
@@ -115,22 +215,39 @@ fn similarity(a: &StorySignature, b: &StorySignature) -> Option<f64> {
         .collect();
     let names = shared.iter().filter(|k| !is_number(k)).count();
     let numbers = shared.len() - names;
-    let union = a.keys.len() + b.keys.len() - shared.len();
+    score(a.simhash, b.simhash, names, numbers, a.keys.len(), || {
+        b.keys.len()
+    })
+}
+
+/// The similarity rule, from what two signatures share: their SimHashes,
+/// the names and numbers both carry, and how many keys each has (`theirs`
+/// is only counted when the keys could decide).
+fn score(
+    ours_hash: u64,
+    theirs_hash: u64,
+    names: usize,
+    numbers: usize,
+    ours: usize,
+    theirs: impl FnOnce() -> usize,
+) -> Option<f64> {
+    let distance = (ours_hash ^ theirs_hash).count_ones();
+    if distance <= SIMHASH_MAX_DISTANCE && ours_hash != 0 {
+        return Some(1.0 + (1.0 - distance as f64 / 64.0));
+    }
+    // Names and numbers survive translation; require two of them, at least
+    // one a name, so "5 killed" alone never merges unrelated events.
+    if names == 0 || names + numbers < 2 {
+        return None;
+    }
+    let shared = names + numbers;
+    let union = ours + theirs() - shared;
     let jaccard = if union == 0 {
         0.0
     } else {
-        shared.len() as f64 / union as f64
+        shared as f64 / union as f64
     };
-    // Names and numbers survive translation; require two of them, at least
-    // one a name, so "5 killed" alone never merges unrelated events.
-    let keys_agree = names >= 1 && names + numbers >= 2 && jaccard >= 0.25;
-    if near_duplicate {
-        Some(1.0 + (1.0 - distance as f64 / 64.0))
-    } else if keys_agree {
-        Some(jaccard)
-    } else {
-        None
-    }
+    (jaccard >= 0.25).then_some(jaccard)
 }
 
 /// Names every report in the region carries — the countries, peoples and
@@ -156,11 +273,16 @@ fn common_keys(candidates: &[StoryCandidate]) -> BTreeSet<&str> {
             *df.entry(k.as_str()).or_default() += 1;
         }
     }
-    let limit = (candidates.len() / 5).max(3);
+    let limit = common_limit(candidates.len());
     df.into_iter()
         .filter(|(_, n)| *n >= limit)
         .map(|(k, _)| k)
         .collect()
+}
+
+/// How many of `n` recent stories must carry a key for it to be common.
+fn common_limit(n: usize) -> usize {
+    (n / 5).max(3)
 }
 
 fn is_number(k: &str) -> bool {
@@ -369,5 +491,55 @@ mod tests {
         assert!(s.keys.contains(&"darvo".to_string()));
         let back = StorySignature::from_parts(s.simhash, &s.keys_string());
         assert_eq!(back, s);
+    }
+
+    fn arb_signature() -> impl proptest::strategy::Strategy<Value = StorySignature> {
+        use proptest::prelude::*;
+        // A small alphabet of names and numbers, so signatures share keys
+        // often, and SimHashes near each other as often as far apart.
+        let keys = prop::collection::btree_set(
+            prop::sample::select(
+                &[
+                    "darvo", "khoro", "panji", "ishko", "murgh", "12", "57", "300", "5", "7",
+                ][..],
+            ),
+            0..6,
+        );
+        let simhash = prop_oneof![
+            Just(0u64),
+            any::<u64>(),
+            (0u32..64, 0u32..64).prop_map(|(a, b)| 0xF0F0_F0F0_F0F0_F0F0 ^ (1 << a) ^ (1 << b)),
+        ];
+        (simhash, keys).prop_map(|(simhash, keys)| StorySignature {
+            simhash,
+            keys: keys.into_iter().map(str::to_string).collect(),
+        })
+    }
+
+    proptest::proptest! {
+        // The engine places articles with the index; the plain function is
+        // the rule. They must pick the same story, ties included.
+        #[test]
+        fn the_index_assigns_exactly_as_the_rule(
+            candidates in proptest::collection::vec((arb_signature(), -60i64..60), 0..40),
+            articles in proptest::collection::vec((arb_signature(), -60i64..60), 1..10),
+        ) {
+            let mut list: Vec<StoryCandidate> = candidates
+                .into_iter()
+                .enumerate()
+                .map(|(i, (signature, h))| StoryCandidate { id: i as StoryId, signature, last_seen: at(h) })
+                .collect();
+            let mut index = StoryIndex::new(list.clone());
+            for (n, (sig, h)) in articles.into_iter().enumerate() {
+                let expected = assign(&sig, at(h), &list, default_window());
+                proptest::prop_assert_eq!(index.assign(&sig, at(h), default_window()), expected);
+                // As the engine does: an article no story took starts one.
+                if expected.is_none() {
+                    let c = StoryCandidate { id: 1000 + n as StoryId, signature: sig, last_seen: at(h) };
+                    list.push(c.clone());
+                    index.push(c);
+                }
+            }
+        }
     }
 }

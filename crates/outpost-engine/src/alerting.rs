@@ -7,7 +7,7 @@ use std::sync::Arc;
 use outpost_core::Source;
 use outpost_core::matcher::{Document, MatchHit};
 use outpost_core::policy::Candidate;
-use outpost_core::story::{self, StoryCandidate, StorySignature};
+use outpost_core::story::{self, StoryCandidate, StoryIndex, StorySignature};
 use outpost_core::{AlertId, Timestamp, Watchlist, WatchlistId};
 use outpost_store::{IngestStatus, Ingested, NewAlert, NewArticle, NewStory, Store};
 
@@ -64,7 +64,7 @@ impl Engine {
         ingested: &[Ingested],
         hits: &[Vec<MatchHit>],
         at: Timestamp,
-        stories: &mut Option<Vec<StoryCandidate>>,
+        stories: &mut Option<StoryIndex>,
     ) -> Result<Vec<Fresh>> {
         let compiled = Arc::clone(&self.compiled.read().expect("matcher lock"));
         let mut alerts = Vec::new();
@@ -264,7 +264,7 @@ pub(crate) fn assign_story(
     body: &str,
     published: Timestamp,
     now: Timestamp,
-    cache: &mut Option<Vec<StoryCandidate>>,
+    cache: &mut Option<StoryIndex>,
 ) -> Result<outpost_core::StoryId> {
     // An article seen before may already belong to a story; a new one
     // cannot, which spares the lookup for most of a cold poll.
@@ -279,23 +279,20 @@ pub(crate) fn assign_story(
         Some(c) => c,
         None => {
             let recent = store.recent_stories(now - window)?;
-            cache.insert(
-                recent
-                    .into_iter()
-                    .map(|s| StoryCandidate {
-                        id: s.id,
-                        signature: StorySignature {
-                            simhash: s.simhash,
-                            keys: s.tokens,
-                        },
-                        last_seen: s.last_seen,
-                    })
-                    .collect(),
-            )
+            cache.insert(StoryIndex::new(recent.into_iter().map(|s| {
+                StoryCandidate {
+                    id: s.id,
+                    signature: StorySignature {
+                        simhash: s.simhash,
+                        keys: s.tokens,
+                    },
+                    last_seen: s.last_seen,
+                }
+            })))
         }
     };
     let sig = story::signature(title, body);
-    let id = match story::assign(&sig, published.min(now), candidates, window) {
+    let id = match candidates.assign(&sig, published.min(now), window) {
         Some(id) => id,
         None => {
             let id = store.create_story(&NewStory {

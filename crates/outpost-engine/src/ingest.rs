@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use outpost_core::Source;
 use outpost_core::matcher::MatchHit;
-use outpost_core::story::StoryCandidate;
+use outpost_core::story::StoryIndex;
 use outpost_store::{FetchRecord, IngestStatus, NewArticle, PreparedArticle, Store};
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -70,7 +70,7 @@ impl Engine {
         // The recent stories, loaded once per cycle and kept up to date with
         // the stories the writer creates: loading them per batch costs more
         // than the batch as the archive grows.
-        let mut stories: Option<Vec<StoryCandidate>> = None;
+        let mut stories: Option<StoryIndex> = None;
         while let Ok(first) = jobs.recv() {
             let started = Instant::now();
             let mut rows = first.rows();
@@ -135,7 +135,7 @@ impl Engine {
         &self,
         store: &Store,
         job: &WriteJob,
-        stories: &mut Option<Vec<StoryCandidate>>,
+        stories: &mut Option<StoryIndex>,
     ) -> Result<SourceOutcome> {
         let source = &job.source;
         let p = match &job.work {
