@@ -38,6 +38,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         list_sources,
         add_source,
         update_source,
+        accept_source_move,
         set_source_enabled,
         delete_source,
         poll_now,
@@ -183,6 +184,11 @@ async fn list_sources(engine: Engine_<'_>) -> Res<Vec<SourceView>> {
 #[tauri::command]
 async fn add_source(engine: Engine_<'_>, input: NewSourceInput) -> Res<SourceView> {
     Ok(api::add_source(&engine, input).await?)
+}
+
+#[tauri::command]
+async fn accept_source_move(engine: Engine_<'_>, id: SourceId) -> Res<SourceView> {
+    Ok(api::accept_source_move(&engine, id)?)
 }
 
 #[tauri::command]

@@ -81,6 +81,9 @@ pub struct SourceView {
     pub next_fetch_at: Option<String>,
     pub items_seen: u64,
     pub avg_latency_ms: Option<u32>,
+    /// Where the feed says it moved for good, on another host: the source
+    /// keeps polling its own address until the analyst accepts the move.
+    pub pending_move: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -375,7 +378,9 @@ pub use alerts::{
     alert_view, article_view, backup, defer_images, get_alert, get_article, list_alerts,
     restore_alert, search, set_alert_saved, set_alert_state,
 };
-pub use sources::{add_source, app_info, list_sources, source_view, update_source};
+pub use sources::{
+    accept_source_move, add_source, app_info, list_sources, source_view, update_source,
+};
 pub use watchlists::{body_snippet, check_query, list_watchlists, preview_query, save_watchlist};
 
 fn rfc3339(t: chrono::DateTime<chrono::Utc>) -> String {

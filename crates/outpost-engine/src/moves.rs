@@ -68,11 +68,17 @@ impl Engine {
     }
 }
 
+/// The moves to another host waiting for the analyst, by source. A read:
+/// it never waits for the poll's writer.
+pub fn pending_moves(engine: &Engine) -> Result<std::collections::HashMap<SourceId, String>> {
+    Ok(engine.reader().pending_moves()?.into_iter().collect())
+}
+
 /// The sources as lists show them: credentials in addresses redacted as
 /// `***` (the archive keeps them for fetching), and a pending move at the
 /// front of the last error, as "moved to HOST: accept?".
 pub fn listed_sources(engine: &Engine) -> Result<Vec<Source>> {
-    let store = engine.store();
+    let store = engine.reader();
     let moves: std::collections::HashMap<SourceId, String> =
         store.pending_moves()?.into_iter().collect();
     let mut sources = store.list_sources()?;

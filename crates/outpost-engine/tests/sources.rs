@@ -220,20 +220,24 @@ fn a_permanent_move_to_another_host_waits_for_the_analyst() {
     let shown = listed.iter().find(|s| s.id == away).unwrap();
     let note = shown.last_error.as_deref().unwrap_or_default();
     assert!(note.starts_with("moved to localhost: accept?"), "{note}");
-    assert!(
-        listed
-            .iter()
-            .find(|s| s.id == renamed)
-            .unwrap()
-            .last_error
-            .is_none()
+    // The app offers the move as an action, with the address it would take.
+    assert_eq!(
+        shown.pending_move.as_deref(),
+        Some(format!("http://localhost:{port}/feed.xml").as_str())
     );
+    let other = listed.iter().find(|s| s.id == renamed).unwrap();
+    assert!(other.last_error.is_none() && other.pending_move.is_none());
 
-    // Accepting makes the new address the source's, and the note goes.
-    let accepted = engine.accept_move(away).unwrap();
+    // Accepting (the app's action) makes the new address the source's, and
+    // the note goes.
+    let accepted = api::accept_source_move(&engine, away).unwrap();
     assert_eq!(accepted.url, format!("http://localhost:{port}/feed.xml"));
     let listed = api::list_sources(&engine).unwrap();
     assert!(listed.iter().all(|s| s.last_error.is_none()), "{listed:?}");
+    assert!(
+        listed.iter().all(|s| s.pending_move.is_none()),
+        "{listed:?}"
+    );
     let err = engine.accept_move(away).unwrap_err();
     assert!(err.to_string().contains("no move waiting"), "{err}");
 }

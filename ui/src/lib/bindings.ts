@@ -22,7 +22,12 @@ alerts_version: string, };
 
 export type SourceKind = "feed";
 
-export type Source = { id: number, kind: SourceKind, url: string, name: string, enabled: boolean, disabled_reason: string | null, interval_secs: number, lang: string | null, country: string | null, folder: string | null, tags: Array<string>, last_fetch_at: string | null, last_success_at: string | null, last_error: string | null, consecutive_failures: number, next_fetch_at: string | null, items_seen: number, avg_latency_ms: number | null, };
+export type Source = { id: number, kind: SourceKind, url: string, name: string, enabled: boolean, disabled_reason: string | null, interval_secs: number, lang: string | null, country: string | null, folder: string | null, tags: Array<string>, last_fetch_at: string | null, last_success_at: string | null, last_error: string | null, consecutive_failures: number, next_fetch_at: string | null, items_seen: number, avg_latency_ms: number | null, 
+/**
+ * Where the feed says it moved for good, on another host: the source
+ * keeps polling its own address until the analyst accepts the move.
+ */
+pending_move: string | null, };
 
 export type NewSourceInput = { url: string, name: string | null, interval_secs: number | null, lang: string | null, folder: string | null, tags: Array<string>, 
 /**

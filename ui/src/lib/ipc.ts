@@ -118,6 +118,7 @@ export const exportWatchlists = (path: string) => call<void>("export_watchlists"
 export const listSources = () => call<Array<Source>>("list_sources");
 export const addSource = (input: NewSourceInput) => call<Source>("add_source", { input });
 export const updateSource = (id: number, edit: SourceEdit) => call<Source>("update_source", { id, edit });
+export const acceptSourceMove = (id: number) => call<Source>("accept_source_move", { id });
 export const setSourceEnabled = (id: number, enabled: boolean) =>
   call<void>("set_source_enabled", { id, enabled });
 export const deleteSource = (id: number) => call<void>("delete_source", { id });

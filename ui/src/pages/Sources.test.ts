@@ -18,6 +18,24 @@ describe("Sources page", () => {
     expect(mock.sources).toHaveLength(8);
   });
 
+  // Hardening 2, item 11: a feed's move to another host waits for the
+  // analyst; the app offers the move and changes nothing until it is taken.
+  it("offers a pending move to another host and accepts it on request", async () => {
+    const { mock } = fresh();
+    mock.sources[1]!.pending_move = "https://new.example/feed.xml";
+    mock.sources[1]!.last_error = "moved to new.example: accept?";
+    render(Sources);
+    const accept = await screen.findByTestId("source-accept-move-2");
+    expect(accept.textContent).toContain("https://new.example/feed.xml");
+    expect(screen.queryByTestId("source-accept-move-1")).toBeNull();
+    expect(callsOf(mock, "accept_source_move")).toEqual([]);
+    await fireEvent.click(accept);
+    await waitFor(() => expect(callsOf(mock, "accept_source_move")).toEqual([{ id: 2 }]));
+    await waitFor(() => expect(screen.queryByTestId("source-accept-move-2")).toBeNull());
+    expect(mock.sources[1]!.url).toBe("https://new.example/feed.xml");
+    expect(app.notice?.message).toContain("now polls https://new.example/feed.xml");
+  });
+
   it("adds a source by site URL", async () => {
     const { mock } = fresh();
     render(Sources);

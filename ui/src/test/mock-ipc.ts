@@ -79,6 +79,7 @@ const SOURCES: Array<Omit<Source, "id">> = [
   next_fetch_at: null,
   items_seen: 120 + i * 37,
   avg_latency_ms: 180 + i * 40,
+  pending_move: null as string | null,
 }));
 
 const TEMPLATES: Array<Template> = [
@@ -633,6 +634,12 @@ export class MockBackend implements Backend {
         if (!e.name.trim()) throw { code: "invalid_input", message: "A source needs a name; type one, or keep the one it had." } satisfies ApiError;
         Object.assign(s, { name: e.name.trim(), interval_secs: e.interval_secs, lang: e.lang, folder: e.folder, tags: [...e.tags], enabled: e.enabled });
         s.disabled_reason = e.enabled ? null : "disabled by the analyst";
+        return { ...s };
+      }
+      case "accept_source_move": {
+        const s = this.sources.find((x) => x.id === a.id);
+        if (!s?.pending_move) throw { code: "invalid_input", message: `Source ${a.id} has no move waiting to be accepted.` } satisfies ApiError;
+        Object.assign(s, { url: s.pending_move, pending_move: null, last_error: null });
         return { ...s };
       }
       case "set_source_enabled": {

@@ -44,14 +44,29 @@ pub fn source_view(s: outpost_core::Source) -> SourceView {
         next_fetch_at: s.health.next_fetch_at.map(rfc3339),
         items_seen: s.health.items_seen,
         avg_latency_ms: s.health.avg_latency_ms,
+        pending_move: None,
     }
 }
 
 pub fn list_sources(engine: &Engine) -> Result<Vec<SourceView>> {
+    let moves = crate::moves::pending_moves(engine)?;
     Ok(crate::moves::listed_sources(engine)?
         .into_iter()
-        .map(source_view)
+        .map(|s| {
+            let pending_move = moves
+                .get(&s.id)
+                .map(|to| outpost_feeds::address::redact_url(to).into_owned());
+            SourceView {
+                pending_move,
+                ..source_view(s)
+            }
+        })
         .collect())
+}
+
+/// Makes a source's pending move to another host its address.
+pub fn accept_source_move(engine: &Engine, id: SourceId) -> Result<SourceView> {
+    Ok(source_view(engine.accept_move(id)?))
 }
 
 pub async fn add_source(engine: &Engine, input: NewSourceInput) -> Result<SourceView> {
