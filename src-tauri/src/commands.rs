@@ -211,16 +211,10 @@ async fn delete_source(engine: Engine_<'_>, id: SourceId) -> Res<()> {
 /// Polls one source, or all enabled ones, now; progress arrives as events.
 #[tauri::command]
 async fn poll_now(engine: Engine_<'_>, id: Option<SourceId>) -> Res<()> {
-    let ids = match id {
-        Some(id) => vec![id],
-        None => engine
-            .sources()?
-            .into_iter()
-            .filter(|s| s.enabled)
-            .map(|s| s.id)
-            .collect(),
+    match id {
+        Some(id) => engine.inner().poll(Some(vec![id])).await?,
+        None => engine.inner().poll_all().await?,
     };
-    engine.inner().poll(Some(ids)).await?;
     Ok(())
 }
 

@@ -87,10 +87,10 @@ pub const USER_AGENT: &str = concat!(
     " (regional news monitor; +https://example.invalid/outpost)"
 );
 
-fn fetch_config(settings: &Settings) -> FetchConfig {
+pub(crate) fn fetch_config(settings: &Settings) -> FetchConfig {
     FetchConfig {
         user_agent: USER_AGENT.to_string(),
-        proxy: settings.proxy.clone().filter(|p| !p.is_empty()),
+        proxy: settings.proxy.clone().filter(|p| !p.trim().is_empty()),
         ..FetchConfig::default()
     }
 }

@@ -25,7 +25,7 @@ use outpost_feeds::sanitize::{MAX_HTML_DEPTH, bound_html, html_to_text, sanitize
 use sha2::{Digest, Sha256};
 use url::Url;
 
-use crate::engine::{Engine, USER_AGENT};
+use crate::engine::Engine;
 use crate::error::{EngineError, Result};
 
 /// Marks an article saved and captures its page as evidence.
@@ -76,10 +76,8 @@ pub async fn capture(engine: &Engine, article_id: ArticleId) -> Result<Snapshot>
 pub fn page_fetcher(engine: &Engine) -> Result<Fetcher> {
     let settings = engine.settings()?;
     Fetcher::new(FetchConfig {
-        user_agent: USER_AGENT.to_string(),
-        proxy: settings.proxy.filter(|p| !p.trim().is_empty()),
         guard_redirects: true,
-        ..FetchConfig::default()
+        ..crate::engine::fetch_config(&settings)
     })
     .map_err(|e| EngineError::Fetch(e.to_string()))
 }

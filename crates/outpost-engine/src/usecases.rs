@@ -12,20 +12,22 @@ use outpost_core::{
 use crate::Engine;
 use crate::error::Result;
 
+// Reads go through the readers' pool, so the shells never wait for a poll;
+// writes through the writer.
 impl Engine {
     /// Counts of what the archive holds.
     pub fn stats(&self) -> Result<Stats> {
-        Ok(self.store().stats()?)
+        Ok(self.reader().stats()?)
     }
 
     // ----- alerts -----------------------------------------------------------
 
     pub fn alerts(&self, filter: &AlertFilter) -> Result<Vec<AlertRow>> {
-        Ok(self.store().list_alerts(filter)?)
+        Ok(self.reader().list_alerts(filter)?)
     }
 
     pub fn alert(&self, id: AlertId) -> Result<AlertRow> {
-        Ok(self.store().get_alert(id)?)
+        Ok(self.reader().get_alert(id)?)
     }
 
     pub fn set_alert_note(&self, id: AlertId, note: &str) -> Result<()> {
@@ -42,18 +44,18 @@ impl Engine {
 
     /// The saved copy of an article's page, if one was captured.
     pub fn snapshot(&self, article_id: ArticleId) -> Result<Option<Snapshot>> {
-        Ok(self.store().get_snapshot(article_id)?)
+        Ok(self.reader().get_snapshot(article_id)?)
     }
 
     // ----- sources and watchlists -------------------------------------------
 
     /// The sources, removed ones excepted.
     pub fn sources(&self) -> Result<Vec<Source>> {
-        Ok(self.store().list_sources()?)
+        Ok(self.reader().list_sources()?)
     }
 
     pub fn source(&self, id: SourceId) -> Result<Source> {
-        Ok(self.store().get_source(id)?)
+        Ok(self.reader().get_source(id)?)
     }
 
     /// Removes a source and the articles only it brought that nobody kept;
@@ -77,14 +79,14 @@ impl Engine {
     }
 
     pub fn watchlist(&self, id: WatchlistId) -> Result<Watchlist> {
-        Ok(self.store().get_watchlist(id)?)
+        Ok(self.reader().get_watchlist(id)?)
     }
 
     // ----- search and backup ------------------------------------------------
 
     /// Full-text search of the archive.
     pub fn search(&self, query: &SearchQuery) -> Result<Vec<SearchHit>> {
-        Ok(self.store().search(query)?)
+        Ok(self.reader().search(query)?)
     }
 
     /// Writes a consistent copy of the archive to `dest` (also while a poll

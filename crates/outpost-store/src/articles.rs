@@ -207,6 +207,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<Vec<Ingested>> {
         self.run(|| {
+            assert_eq!(items.len(), prepared.len(), "one preparation per item");
             let tx = self.write_tx()?;
             let mut known = self.known(source_id, items, prepared, now)?;
             let mut out = Vec::with_capacity(items.len());
@@ -241,7 +242,9 @@ impl Store {
             );
             let mut args = vec![Value::Integer(source_id)];
             args.extend(chunk.iter().map(|g| Value::Text(g.to_string())));
-            let mut st = c.prepare_cached(&sql)?;
+            // One statement per IN-list length: prepared, not cached, so
+            // the lookups do not push the hot statements out of the cache.
+            let mut st = c.prepare(&sql)?;
             let mut rows = st.query(params_from_iter(args))?;
             while let Some(r) = rows.next()? {
                 known.by_guid.insert(r.get(0)?, r.get(1)?);
@@ -256,7 +259,7 @@ impl Store {
                 "SELECT canonical_url, id FROM articles WHERE canonical_url IN ({})",
                 placeholders(chunk.len(), 1)
             );
-            let mut st = c.prepare_cached(&sql)?;
+            let mut st = c.prepare(&sql)?;
             let mut rows = st.query(params_from_iter(chunk.iter()))?;
             while let Some(r) = rows.next()? {
                 known.by_url.insert(r.get(0)?, r.get(1)?);
@@ -276,7 +279,9 @@ impl Store {
             );
             let mut args = vec![Value::Integer(window)];
             args.extend(chunk.iter().map(|h| Value::Blob(h.to_vec())));
-            let mut st = c.prepare_cached(&sql)?;
+            // One statement per IN-list length: prepared, not cached, so
+            // the lookups do not push the hot statements out of the cache.
+            let mut st = c.prepare(&sql)?;
             let mut rows = st.query(params_from_iter(args))?;
             while let Some(r) = rows.next()? {
                 let hash: Vec<u8> = r.get(0)?;
@@ -442,6 +447,11 @@ impl Store {
             .execute([id])?;
         c.prepare_cached("INSERT INTO article_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?
             .execute(params![id, p.fts_title, body])?;
+        // The article now carries the new hash: a later item of the same
+        // batch with that content finds it, as a fresh lookup would.
+        if p.hash_key {
+            known.by_hash.insert(p.hash, id);
+        }
         Ok(Ingested {
             article_id: id,
             status: IngestStatus::Updated,

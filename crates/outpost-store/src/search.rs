@@ -42,8 +42,6 @@ pub const TITLE_WEIGHT: f64 = 4.0;
 pub const DEFAULT_LIMIT: u32 = 50;
 /// Largest page a query may ask for.
 pub const MAX_LIMIT: u32 = 1_000;
-/// `A NEAR B` without a distance: within this many words.
-pub const DEFAULT_NEAR: u32 = outpost_core::query::SEARCH_NEAR_DISTANCE;
 /// How many FTS5 `NEAR` groups one `NEAR` of the query may become once the
 /// `OR`s beside it are distributed.
 pub const MAX_NEAR_GROUPS: usize = 64;

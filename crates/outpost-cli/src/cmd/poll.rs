@@ -94,6 +94,13 @@ fn print_summary(s: &PollSummary) {
         s.alerts,
         s.notifications
     );
+    // Only when there were any, so the line scripts read stays as it was.
+    if s.skipped_old > 0 {
+        println!(
+            "skipped {} items older than the retention window",
+            s.skipped_old
+        );
+    }
     for e in &s.errors {
         eprintln!("  failed: {}", super::safe(e));
     }

@@ -177,7 +177,7 @@ pub fn search(engine: &Engine, req: SearchRequest) -> Result<Vec<SearchHitView>>
 }
 
 pub fn backup(engine: &Engine, path: &Path) -> Result<()> {
-    Ok(engine.store().backup_to(path)?)
+    engine.backup(path, false)
 }
 
 /// Swaps `src` for `data-src` on every image (and drops `srcset`), so the

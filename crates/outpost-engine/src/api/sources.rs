@@ -3,7 +3,11 @@
 use super::*;
 
 pub fn app_info(engine: &Engine) -> Result<AppInfo> {
-    let stats = engine.store().stats()?;
+    // Counts are reads: the readers' pool, never the poll's writer. The alerts
+    // marker stays on the writer's connection: SQLite's `data_version` in it
+    // is per connection, and only one connection's counter is comparable
+    // from one call to the next.
+    let stats = engine.reader().stats()?;
     Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION").to_string(),
         db_path: engine.db_path().display().to_string(),
@@ -147,8 +151,12 @@ pub fn update_source(engine: &Engine, id: SourceId, edit: SourceEdit) -> Result<
     let view = {
         let store = engine.store();
         store.update_source(id, &patch)?;
-        let reason = (!edit.enabled).then_some("disabled by the analyst");
-        store.set_source_enabled(id, edit.enabled, reason)?;
+        // Only a change of the switch: editing a source the engine disabled
+        // (a feed gone for good) keeps the reason it gave.
+        if store.get_source(id)?.enabled != edit.enabled {
+            let reason = (!edit.enabled).then_some("disabled by the analyst");
+            store.set_source_enabled(id, edit.enabled, reason)?;
+        }
         source_view(store.get_source(id)?)
     };
     engine.wake();
