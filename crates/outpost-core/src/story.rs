@@ -92,12 +92,13 @@ pub fn assign(
         .map(|(_, c)| c.id)
 }
 
-/// The recent stories of one poll cycle, indexed by key, so that placing an
-/// article costs work in proportion to the stories that share a key with
-/// it rather than to all of them: a cold poll places thousands of alerted
-/// articles among thousands of recent stories, and [`assign`] recounts every
-/// story's keys for each one. [`StoryIndex::assign`] decides exactly as
-/// [`assign`] does over the same candidates (a property test checks it).
+/// The recent stories of one poll cycle, indexed by key, so that comparing
+/// keys costs work only for the stories that share a key with an article;
+/// the SimHash test stays one XOR per story. A cold poll places thousands of
+/// alerted articles among thousands of recent stories, and [`assign`]
+/// recounts every story's keys for each one. [`StoryIndex::assign`] decides
+/// exactly as [`assign`] does over the same candidates (a property test
+/// checks it); [`assign`] stays as the plain statement of the rule.
 #[derive(Debug, Default)]
 pub struct StoryIndex {
     candidates: Vec<StoryCandidate>,
