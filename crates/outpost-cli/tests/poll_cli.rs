@@ -93,6 +93,7 @@ fn poll_once_source_and_all_poll_now_due_or_not() {
                     .add_source(
                         &NewSource {
                             kind: SourceKind::Feed,
+                            settings: Default::default(),
                             url: format!("{base}/feed/{i}"),
                             name: format!("S{i}"),
                             interval_secs: 3600,

@@ -97,18 +97,27 @@ impl FromStr for AlertState {
     }
 }
 
-/// What a source is and therefore which adapter fetches it. Feeds come first;
-/// CSS-selector pages, Telegram channels and GDELT slot in as new variants.
+/// What a source is and therefore which reader turns its response into
+/// entries: feeds, web pages read with CSS selectors, public Telegram
+/// channels through their web preview, and GDELT DOC queries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum SourceKind {
     Feed,
+    Page,
+    Telegram,
+    Gdelt,
 }
 
 impl SourceKind {
+    pub const ALL: [SourceKind; 4] = [Self::Feed, Self::Page, Self::Telegram, Self::Gdelt];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Feed => "feed",
+            Self::Page => "page",
+            Self::Telegram => "telegram",
+            Self::Gdelt => "gdelt",
         }
     }
 }
@@ -116,10 +125,54 @@ impl SourceKind {
 impl FromStr for SourceKind {
     type Err = UnknownValue;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "feed" => Ok(Self::Feed),
-            _ => Err(UnknownValue::new("source kind", s, "feed")),
-        }
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| UnknownValue::new("source kind", s, "feed, page, telegram, gdelt"))
+    }
+}
+
+/// The CSS selectors that turn a web page without a feed into items.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PageSelectors {
+    /// One match per item (a repeated element of the list).
+    pub item: String,
+    /// Within an item: its title.
+    pub title: String,
+    /// Within an item: the element whose `href` (or whose first `<a>`'s)
+    /// is the item's link, and its identity.
+    pub link: String,
+    #[serde(default)]
+    pub date: Option<String>,
+    /// A strftime format for the date, when it is none of the usual forms.
+    #[serde(default)]
+    pub date_format: Option<String>,
+    /// IANA zone of dates written without one (default UTC).
+    #[serde(default)]
+    pub tz: Option<String>,
+    #[serde(default)]
+    pub body: Option<String>,
+}
+
+/// What a source of a kind other than a feed needs besides its URL. Stored
+/// as JSON with the source, so a new setting needs no migration.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SourceSettings {
+    /// For `page` sources.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<PageSelectors>,
+    /// For `gdelt` sources: the DOC API query (the URL is the endpoint).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gdelt_query: Option<String>,
+    /// Where the source's address came from, for sources of the default
+    /// packs that no poll has confirmed yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<String>,
+}
+
+impl SourceSettings {
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
     }
 }
 
@@ -173,6 +226,9 @@ pub type Timestamp = DateTime<Utc>;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewSource {
     pub kind: SourceKind,
+    /// Settings of the kind (selectors of a page, a GDELT query).
+    #[serde(default)]
+    pub settings: SourceSettings,
     pub url: String,
     pub name: String,
     /// Poll interval; the scheduler adds jitter.
@@ -193,6 +249,7 @@ pub struct SourcePatch {
     pub country: Option<Option<String>>,
     pub folder: Option<Option<String>>,
     pub tags: Option<Vec<String>>,
+    pub settings: Option<SourceSettings>,
 }
 
 /// How a source's polling has been going, for the Sources page and the
@@ -219,6 +276,7 @@ pub struct SourceHealth {
 pub struct Source {
     pub id: SourceId,
     pub kind: SourceKind,
+    pub settings: SourceSettings,
     pub url: String,
     pub name: String,
     pub interval_secs: u32,

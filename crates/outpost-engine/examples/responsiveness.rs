@@ -59,6 +59,7 @@ fn main() {
                 engine
                     .add_source_unchecked(&NewSource {
                         kind: SourceKind::Feed,
+                        settings: Default::default(),
                         url: url.clone(),
                         name: format!("Feed {i} {url}"),
                         interval_secs: 3600,

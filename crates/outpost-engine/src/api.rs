@@ -9,8 +9,8 @@ use std::path::Path;
 use outpost_core::matcher::Document;
 use outpost_core::query::Query;
 use outpost_core::{
-    AlertId, AlertState, ArticleId, Field, SearchOrder, Severity, SourceId, SourceKind, Span,
-    WatchlistId,
+    AlertId, AlertState, ArticleId, Field, PageSelectors, SearchOrder, Severity, SourceId,
+    SourceKind, SourceSettings, Span, WatchlistId,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -65,6 +65,7 @@ pub struct AppInfo {
 pub struct SourceView {
     pub id: SourceId,
     pub kind: SourceKind,
+    pub settings: SourceSettings,
     pub url: String,
     pub name: String,
     pub enabled: bool,
@@ -327,6 +328,8 @@ pub fn typescript_bindings() -> String {
         NotificationStatus::decl(&cfg),
         AppInfo::decl(&cfg),
         SourceKind::decl(&cfg),
+        PageSelectors::decl(&cfg),
+        SourceSettings::decl(&cfg),
         SourceView::decl(&cfg),
         NewSourceInput::decl(&cfg),
         SourceEdit::decl(&cfg),

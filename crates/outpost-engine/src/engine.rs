@@ -236,6 +236,7 @@ impl Engine {
             .unwrap_or_else(|| resolved.feed_url.host_str().unwrap_or("feed").to_string());
         let new = NewSource {
             kind: SourceKind::Feed,
+            settings: Default::default(),
             url: resolved.feed_url.to_string(),
             name,
             interval_secs: input.interval_secs.unwrap_or(DEFAULT_INTERVAL_SECS),
@@ -386,6 +387,7 @@ fn add_default_sources(store: &Store, now: Timestamp) -> Result<u32> {
     for s in outpost_feeds::defaults::default_sources() {
         let new = NewSource {
             kind: SourceKind::Feed,
+            settings: Default::default(),
             url: s.url.to_string(),
             name: s.name,
             interval_secs: DEFAULT_INTERVAL_SECS,

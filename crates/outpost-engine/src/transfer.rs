@@ -135,6 +135,7 @@ fn import_entry(engine: &Engine, e: &OpmlEntry, name: String) -> std::result::Re
     }
     let new = NewSource {
         kind: SourceKind::Feed,
+        settings: Default::default(),
         url,
         name,
         interval_secs: e

@@ -219,6 +219,7 @@ fn a_broken_source_is_a_warning_not_a_failure_of_the_poll() {
         engine
             .add_source_unchecked(&outpost_core::NewSource {
                 kind: outpost_core::SourceKind::Feed,
+                settings: Default::default(),
                 url: s.feed_url(),
                 name: s.base.clone(),
                 interval_secs: 900,
@@ -233,6 +234,7 @@ fn a_broken_source_is_a_warning_not_a_failure_of_the_poll() {
     engine
         .add_source_unchecked(&outpost_core::NewSource {
             kind: outpost_core::SourceKind::Feed,
+            settings: Default::default(),
             url: "http://127.0.0.1:9/feed.xml".into(),
             name: "Unreachable".into(),
             interval_secs: 900,

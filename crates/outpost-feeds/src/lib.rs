@@ -13,8 +13,6 @@
 //!   adding a source by site URL.
 //! * [`opml::read_opml`] / [`opml::write_opml`]: the source list in and out.
 //! * [`defaults::default_sources`]: the regional pack loaded on first run.
-//! * [`source::SourceKind`]: what kinds of source exist, so that CSS-selector
-//!   pages, Telegram channels and GDELT slot in beside feeds.
 //!
 //! Architecture invariant: nothing here touches the database or the clock of
 //! the scheduler; the fetcher measures elapsed time only.
@@ -29,7 +27,6 @@ pub mod model;
 pub mod opml;
 mod parse;
 pub mod sanitize;
-pub mod source;
 mod xml_clean;
 
 pub use model::{EncodingInfo, EncodingSource, Entry, FeedFormat, ParseError, ParsedFeed};

@@ -184,6 +184,7 @@ fn components(corpus: &Corpus) {
         .add_source(
             &NewSource {
                 kind: SourceKind::Feed,
+                settings: Default::default(),
                 url: "https://x.example/".into(),
                 name: "x".into(),
                 interval_secs: 60,
@@ -252,6 +253,7 @@ fn prepare_archive(path: &Path, n: usize, corpus: &Corpus) -> Option<(usize, f64
                 .add_source(
                     &NewSource {
                         kind: SourceKind::Feed,
+                        settings: Default::default(),
                         url: format!("https://source{i}.example/rss"),
                         name: format!("Source {i}"),
                         interval_secs: 600,

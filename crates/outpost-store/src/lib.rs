@@ -404,6 +404,7 @@ mod tests {
     fn source(store: &Store) -> SourceId {
         let s = NewSource {
             kind: SourceKind::Feed,
+            settings: Default::default(),
             url: "https://a.example/rss".into(),
             name: "A".into(),
             interval_secs: 600,

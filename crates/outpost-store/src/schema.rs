@@ -15,7 +15,14 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 use crate::error::Result;
 
 /// Migration `i` (0-based) brings the schema from version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3_PENDING_MOVE, V4_SAVED, V5_LEASES];
+pub(crate) const MIGRATIONS: &[&str] = &[
+    V1,
+    V2,
+    V3_PENDING_MOVE,
+    V4_SAVED,
+    V5_LEASES,
+    V6_SOURCE_SETTINGS,
+];
 
 /// The schema version this build writes and understands.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -279,6 +286,12 @@ CREATE TABLE pending_notifications (
     alert_id INTEGER PRIMARY KEY REFERENCES alerts(id) ON DELETE CASCADE,
     since    INTEGER NOT NULL
 );
+"#;
+
+/// Schema version 6: the settings of source kinds other than feeds (a
+/// page's selectors, a GDELT query), as JSON.
+const V6_SOURCE_SETTINGS: &str = r#"
+ALTER TABLE sources ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
 "#;
 
 /// Reads the schema version.

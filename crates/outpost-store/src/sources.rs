@@ -29,7 +29,7 @@ pub struct FetchRecord {
 const SOURCE_COLUMNS: &str = "id, kind, url, name, interval_secs, lang, country, folder, tags, \
      enabled, disabled_reason, created_at, last_fetch_at, last_success_at, last_error, \
      last_status, consecutive_failures, next_fetch_at, items_seen, avg_latency_ms, etag, \
-     last_modified";
+     last_modified, settings";
 
 /// Days of fetch log kept; older entries are trimmed by `prune`.
 pub(crate) const FETCH_LOG_DAYS: i64 = 30;
@@ -42,6 +42,9 @@ fn source_from_row(r: &Row<'_>) -> rusqlite::Result<Source> {
         // An unknown kind comes from a newer Outpost that added one; reading
         // it as a feed keeps the list usable.
         kind: kind.parse().unwrap_or(SourceKind::Feed),
+        // Settings a newer Outpost wrote in a shape this one cannot read
+        // are left out rather than failing the list.
+        settings: serde_json::from_str(&r.get::<_, String>(22)?).unwrap_or_default(),
         url: r.get(2)?,
         name: r.get(3)?,
         interval_secs: r.get(4)?,
@@ -78,8 +81,8 @@ impl Store {
                 });
             }
             self.conn.execute(
-                "INSERT INTO sources (kind, url, name, interval_secs, lang, country, folder, tags, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO sources (kind, url, name, interval_secs, lang, country, folder, tags, created_at, settings)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 params![
                     s.kind.as_str(),
                     s.url,
@@ -89,7 +92,8 @@ impl Store {
                     s.country,
                     s.folder,
                     to_json(&s.tags),
-                    ms(now)
+                    ms(now),
+                    to_json(&s.settings)
                 ],
             )?;
             Ok(self.conn.last_insert_rowid())
@@ -138,7 +142,7 @@ impl Store {
                 // A changed interval reschedules the next poll from the last
                 // one, so a shorter interval is used at once (issue 20).
                 "UPDATE sources SET name = ?2, interval_secs = ?3, lang = ?4, country = ?5,
-                 folder = ?6, tags = ?7,
+                 folder = ?6, tags = ?7, settings = ?8,
                  next_fetch_at = CASE WHEN ?3 <> interval_secs AND last_fetch_at IS NOT NULL
                                       THEN last_fetch_at + ?3 * 1000 ELSE next_fetch_at END
                  WHERE id = ?1",
@@ -150,6 +154,7 @@ impl Store {
                     p.country.as_ref().unwrap_or(&cur.country),
                     p.folder.as_ref().unwrap_or(&cur.folder),
                     to_json(p.tags.as_ref().unwrap_or(&cur.tags)),
+                    to_json(p.settings.as_ref().unwrap_or(&cur.settings)),
                 ],
             )?;
             tx.commit()?;

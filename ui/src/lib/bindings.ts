@@ -20,9 +20,47 @@ export type AppInfo = { version: string, db_path: string, data_dir: string, sour
  */
 alerts_version: string, };
 
-export type SourceKind = "feed";
+export type SourceKind = "feed" | "page" | "telegram" | "gdelt";
 
-export type Source = { id: number, kind: SourceKind, url: string, name: string, enabled: boolean, disabled_reason: string | null, interval_secs: number, lang: string | null, country: string | null, folder: string | null, tags: Array<string>, last_fetch_at: string | null, last_success_at: string | null, last_error: string | null, consecutive_failures: number, next_fetch_at: string | null, items_seen: number, avg_latency_ms: number | null, 
+export type PageSelectors = { 
+/**
+ * One match per item (a repeated element of the list).
+ */
+item: string, 
+/**
+ * Within an item: its title.
+ */
+title: string, 
+/**
+ * Within an item: the element whose `href` (or whose first `<a>`'s)
+ * is the item's link, and its identity.
+ */
+link: string, date: string | null, 
+/**
+ * A strftime format for the date, when it is none of the usual forms.
+ */
+date_format: string | null, 
+/**
+ * IANA zone of dates written without one (default UTC).
+ */
+tz: string | null, body: string | null, };
+
+export type SourceSettings = { 
+/**
+ * For `page` sources.
+ */
+page?: PageSelectors | null, 
+/**
+ * For `gdelt` sources: the DOC API query (the URL is the endpoint).
+ */
+gdelt_query?: string | null, 
+/**
+ * Where the source's address came from, for sources of the default
+ * packs that no poll has confirmed yet.
+ */
+provenance?: string | null, };
+
+export type Source = { id: number, kind: SourceKind, settings: SourceSettings, url: string, name: string, enabled: boolean, disabled_reason: string | null, interval_secs: number, lang: string | null, country: string | null, folder: string | null, tags: Array<string>, last_fetch_at: string | null, last_success_at: string | null, last_error: string | null, consecutive_failures: number, next_fetch_at: string | null, items_seen: number, avg_latency_ms: number | null, 
 /**
  * Where the feed says it moved for good, on another host: the source
  * keeps polling its own address until the analyst accepts the move.

@@ -40,6 +40,7 @@ pub fn json(out: &Output) -> serde_json::Value {
 pub fn new_source(url: &str, name: &str) -> NewSource {
     NewSource {
         kind: SourceKind::Feed,
+        settings: Default::default(),
         url: url.into(),
         name: name.into(),
         interval_secs: 900,

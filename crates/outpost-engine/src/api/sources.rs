@@ -31,6 +31,7 @@ pub fn source_view(s: outpost_core::Source) -> SourceView {
     SourceView {
         id: s.id,
         kind: s.kind,
+        settings: s.settings.clone(),
         // Credentials in an address are for fetching only, never shown.
         url: outpost_feeds::address::redact_url(&s.url).into_owned(),
         name: s.name,
@@ -101,6 +102,7 @@ pub async fn add_source(engine: &Engine, input: NewSourceInput) -> Result<Source
                 .unwrap_or_else(|| url.clone());
             let id = engine.add_source_unchecked(&outpost_core::NewSource {
                 kind: SourceKind::Feed,
+                settings: Default::default(),
                 url,
                 name,
                 interval_secs: input
@@ -139,6 +141,7 @@ pub fn update_source(engine: &Engine, id: SourceId, edit: SourceEdit) -> Result<
         interval_secs: Some(edit.interval_secs),
         lang: Some(blank(edit.lang).map(|l| l.to_lowercase())),
         country: None,
+        settings: None,
         folder: Some(blank(edit.folder)),
         tags: Some(
             edit.tags

@@ -169,6 +169,7 @@ pub fn open_silent(dir: &Path, clock: Clock) -> Arc<Engine> {
 pub fn feed_source(url: &str, name: &str) -> NewSource {
     NewSource {
         kind: SourceKind::Feed,
+        settings: Default::default(),
         url: url.into(),
         name: name.into(),
         interval_secs: 900,

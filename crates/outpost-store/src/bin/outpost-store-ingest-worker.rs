@@ -65,6 +65,7 @@ fn ingest(path: &str, first: u64, count: u64, size: u64) -> Result<(), StoreErro
         None => store.add_source(
             &NewSource {
                 kind: SourceKind::Feed,
+                settings: Default::default(),
                 url: url.into(),
                 name: "Crash".into(),
                 interval_secs: 60,

@@ -14,6 +14,7 @@ pub fn days(n: i64) -> Duration {
 pub fn new_source(url: &str, name: &str) -> NewSource {
     NewSource {
         kind: SourceKind::Feed,
+        settings: Default::default(),
         url: url.to_string(),
         name: name.to_string(),
         interval_secs: 600,

@@ -21,6 +21,49 @@ fn duplicate_source_url_is_a_typed_error() {
     ));
 }
 
+/// Sources beyond feeds: a page's selectors and a kind survive the round
+/// trip through the archive, and an edit of other fields keeps them.
+#[test]
+fn kind_and_settings_round_trip() {
+    use outpost_store::{PageSelectors, SourceKind, SourceSettings};
+    let store = Store::open_in_memory().unwrap();
+    let settings = SourceSettings {
+        page: Some(PageSelectors {
+            item: "article.news".into(),
+            title: "h2".into(),
+            link: "a".into(),
+            tz: Some("Asia/Dushanbe".into()),
+            ..PageSelectors::default()
+        }),
+        ..SourceSettings::default()
+    };
+    let id = store
+        .add_source(
+            &outpost_store::NewSource {
+                kind: SourceKind::Page,
+                settings: settings.clone(),
+                ..new_source("https://khovar.example/news", "Khovar")
+            },
+            t0(),
+        )
+        .unwrap();
+    let got = store.get_source(id).unwrap();
+    assert_eq!((got.kind, &got.settings), (SourceKind::Page, &settings));
+    let edited = store
+        .update_source(
+            id,
+            &SourcePatch {
+                name: Some("Khovar (tg)".into()),
+                ..SourcePatch::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(edited.settings, settings);
+    // A plain feed stores no settings.
+    let feed = add_source(&store, "https://a.example/rss", "A");
+    assert!(store.get_source(feed).unwrap().settings.is_empty());
+}
+
 #[test]
 fn health_follows_fetches_and_due_sources_respect_schedule() {
     let store = Store::open_in_memory().unwrap();
