@@ -89,7 +89,15 @@ pub struct SourceView {
 
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct NewSourceInput {
+    /// `feed` when absent.
+    #[serde(default)]
+    #[ts(optional)]
+    pub kind: Option<SourceKind>,
     pub url: String,
+    /// The kind's settings (a page's selectors, a GDELT query).
+    #[serde(default)]
+    #[ts(optional)]
+    pub settings: Option<SourceSettings>,
     pub name: Option<String>,
     pub interval_secs: Option<u32>,
     pub lang: Option<String>,

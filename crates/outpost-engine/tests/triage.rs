@@ -202,6 +202,8 @@ fn add_anyway_keeps_a_failing_source_with_its_error() {
     let rt = rt();
     let url = format!("{}/moved.xml", server.base);
     let input = |keep_failing| NewSourceInput {
+        kind: None,
+        settings: None,
         url: url.clone(),
         name: None,
         interval_secs: None,

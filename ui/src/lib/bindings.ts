@@ -67,7 +67,15 @@ export type Source = { id: number, kind: SourceKind, settings: SourceSettings, u
  */
 pending_move: string | null, };
 
-export type NewSourceInput = { url: string, name: string | null, interval_secs: number | null, lang: string | null, folder: string | null, tags: Array<string>, 
+export type NewSourceInput = { 
+/**
+ * `feed` when absent.
+ */
+kind?: SourceKind, url: string, 
+/**
+ * The kind's settings (a page's selectors, a GDELT query).
+ */
+settings?: SourceSettings, name: string | null, interval_secs: number | null, lang: string | null, folder: string | null, tags: Array<string>, 
 /**
  * Keep the source even when its address cannot be read now ("Add
  * anyway"): it is stored as given, and its error shows after the next

@@ -63,6 +63,7 @@ const SOURCES: Array<Omit<Source, "id">> = [
   ["https://akipress.com/rss/news.rss", "AKIpress", "ru", "KG", "Central Asia"],
 ].map(([url, name, lang, country, folder], i) => ({
   kind: "feed" as const,
+  settings: {},
   url: url!,
   name: name!,
   enabled: i !== 7,
@@ -611,6 +612,8 @@ export class MockBackend implements Backend {
           ...SOURCES[0]!,
           id: Math.max(0, ...this.sources.map((x) => x.id)) + 1,
           url: url.pathname === "/" ? `${url.origin}/feed/` : url.href,
+          kind: input.kind ?? "feed",
+          settings: input.settings ?? {},
           name: input.name ?? url.host,
           lang: input.lang,
           folder: input.folder,
