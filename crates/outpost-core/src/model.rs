@@ -139,6 +139,12 @@ pub struct Span {
     pub start: usize,
     pub end: usize,
     pub text: String,
+    /// The watchlist term this text matched through one of its spelling
+    /// variants (`khorog` for the text `Хороге`); absent when the text is
+    /// the term as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub term: Option<String>,
 }
 
 /// A parse error of a user-typed value (`--severity urgent`).
