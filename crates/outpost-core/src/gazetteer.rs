@@ -3,7 +3,7 @@
 //!
 //! The data is `crates/outpost-core/data/gazetteer.tsv`, built by
 //! `scripts/gazetteer/build.py` from GeoNames (CC BY 4.0, see
-//! `data/GEONAMES-LICENSE.md`) and curated rows (districts, rivers, border
+//! `crates/outpost-core/data/GEONAMES-LICENSE.md`) and curated rows (districts, rivers, border
 //! crossings, people, organisations). It is compiled into the binary and
 //! parsed once, on first use.
 //!

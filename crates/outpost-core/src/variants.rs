@@ -19,8 +19,9 @@
 //!   place's alternate names are taken only when they sound like the term
 //!   (their consonants agree), so old or unrelated names (`Stalinabad`,
 //!   `Kirovabad`) do not join.
-//! * **Russian case endings** on the gazetteer's names reached this way:
-//!   `хороге`, `кулябе`, `пянджа`, `хатлонской`.
+//! * **Case endings** on the gazetteer's names reached this way: Russian
+//!   (`хороге`, `кулябе`, `пянджа`, `хатлонской`), Uzbek (`Andijonda`,
+//!   `Termizga`) and the Pashto oblique plural (`طالبانو`).
 //!
 //! Precision: variants are whole words (never stems cut short), so `Kulob`
 //! does not find `клуб` and `Khorog` not `хорошо`. Names that are also
@@ -45,7 +46,7 @@ use crate::normalize::normalize;
 pub const MIN_LETTERS: usize = 4;
 
 /// At most this many variants per term, most useful first.
-pub const MAX_VARIANTS: usize = 64;
+pub const MAX_VARIANTS: usize = 96;
 
 /// How a variant was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -231,6 +232,37 @@ pub fn expand_word(term: &str, prefix: bool) -> Expansion {
         let gated = gazetteer_ambiguous(&stem);
         for form in russian_endings(&stem) {
             out.add(&form, VariantKind::CaseEnding, gated);
+        }
+    }
+    // Uzbek case suffixes on the entity's Latin and Uzbek Cyrillic names
+    // (`Andijonda`, `Termizga`), and the Pashto oblique plural on its
+    // Arabic-script names that end in a plural (`طالبانو`).
+    if !entities.is_empty() {
+        let mut latin_names: Vec<String> = names
+            .iter()
+            .filter(|n| script_of(n) == Script::Latin && !n.contains(' '))
+            .cloned()
+            .collect();
+        if script == Script::Latin {
+            latin_names.push(term.to_string());
+        }
+        for name in latin_names {
+            for suffix in ["da", "ga", "dan", "ning", "ni", "dagi"] {
+                out.add(&format!("{name}{suffix}"), VariantKind::CaseEnding, false);
+            }
+        }
+        for name in names.iter().filter(|n| !n.contains(' ')) {
+            match script_of(name) {
+                Script::Cyrillic if name.contains('ў') || name.ends_with("он") => {
+                    for suffix in ["да", "га", "дан", "нинг"] {
+                        out.add(&format!("{name}{suffix}"), VariantKind::CaseEnding, false);
+                    }
+                }
+                Script::Arabic if name.ends_with("ان") => {
+                    out.add(&format!("{name}و"), VariantKind::CaseEnding, false);
+                }
+                _ => {}
+            }
         }
     }
     out.finish()
@@ -534,22 +566,27 @@ fn russian_endings(name: &str) -> Vec<String> {
     };
     let mut forms = Vec::new();
     let consonant = |c: char| !"аеёиоуыэюяйь".contains(c) && ('а'..='я').contains(&c);
+    // An adjective already (`Пянджский`) takes no noun endings.
+    if ["ий", "ый", "ой", "ая", "ое"]
+        .iter()
+        .any(|e| name.ends_with(e))
+    {
+        return forms;
+    }
     if consonant(last) {
-        for e in ["а", "у", "ом", "е", "ы", "ов"] {
-            forms.push(format!("{name}{e}"));
-        }
+        // The cases news text uses most (genitive, dative, instrumental,
+        // prepositional) and the region adjective's common forms.
         for e in [
+            "а",
+            "у",
+            "ом",
+            "е",
             "ский",
             "ская",
             "ской",
             "скую",
-            "ское",
             "ского",
-            "скому",
             "ском",
-            "ским",
-            "ские",
-            "ских",
         ] {
             forms.push(format!("{name}{e}"));
         }
