@@ -15,7 +15,14 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 use crate::error::Result;
 
 /// Migration `i` (0-based) brings the schema from version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3_PENDING_MOVE, V4_SAVED, V5_LEASES];
+pub(crate) const MIGRATIONS: &[&str] = &[
+    V1,
+    V2,
+    V3_PENDING_MOVE,
+    V4_SAVED,
+    V5_LEASES,
+    V6_VARIANTS_GATE,
+];
 
 /// The schema version this build writes and understands.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -279,6 +286,16 @@ CREATE TABLE pending_notifications (
     alert_id INTEGER PRIMARY KEY REFERENCES alerts(id) ON DELETE CASCADE,
     since    INTEGER NOT NULL
 );
+"#;
+
+/// Schema version 6: per watchlist, the spelling variants the analyst
+/// dropped (a JSON list of normalised variants), and the corroboration gate
+/// (how many independent sources an alert's story needs before it
+/// notifies, and whether critical severity bypasses that wait).
+const V6_VARIANTS_GATE: &str = r#"
+ALTER TABLE watchlists ADD COLUMN dropped_variants TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE watchlists ADD COLUMN min_sources INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE watchlists ADD COLUMN gate_bypass_critical INTEGER NOT NULL DEFAULT 0;
 "#;
 
 /// Reads the schema version.
