@@ -67,6 +67,7 @@ fn prepare(extra_saved: u32) -> Prepared {
                     start: 0,
                     end: 4,
                     text: "term".into(),
+                    term: None,
                 }],
                 story_id: None,
                 created_at: now + chrono::Duration::days(i as i64),

@@ -22,6 +22,7 @@ fn span(text: &str) -> Span {
         start: 0,
         end: text.len(),
         text: text.into(),
+        term: None,
     }
 }
 

@@ -46,17 +46,43 @@ fn query_check_prints_the_parsed_form() {
         "",
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // The parsed form stays the first line; each term's spelling variants
+    // follow on lines of their own (issue 14).
+    let first = |out: &std::process::Output| text(&out.stdout).lines().next().unwrap().to_string();
     assert_eq!(
-        text(&out.stdout),
-        "OR(\"tajik afghan border\", AND(NEAR/3(tajik*, afghan*), NOT(drill)))\n"
+        first(&out),
+        "OR(\"tajik afghan border\", AND(NEAR/3(tajik*, afghan*), NOT(drill)))"
     );
     let out = outpost(&["query", "check", "Граница* lang:ru"], "");
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(text(&out.stdout), "AND(граница*, lang:ru)\n");
+    assert_eq!(first(&out), "AND(граница*, lang:ru)");
     // A query may start with an exclusion.
     let out = outpost(&["query", "check", "-drill border"], "");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert_eq!(text(&out.stdout), "AND(NOT(drill), border)\n");
+    assert_eq!(first(&out), "AND(NOT(drill), border)");
+}
+
+// Issue 14, item 3: `query check` lists each term's spelling variants, and
+// `match` applies them and names the term a variant matched.
+#[test]
+fn query_check_lists_variants_and_match_applies_them() {
+    let out = outpost(&["query", "check", "Khorog OR =Kulob"], "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines[0], "OR(khorog, =kulob)");
+    assert!(lines[1].starts_with("  khorog → хорог, "), "{stdout}");
+    assert!(
+        lines[1].contains("хоруғ") && lines[1].contains("хороге"),
+        "{stdout}"
+    );
+    assert_eq!(lines[2], "  =kulob: exact, no variants");
+    let out = outpost(&["match", "--query", "Khorog"], "Взрыв в Хороге");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "{\"matched\":true,\"spans\":[{\"field\":\"body\",\"start\":14,\"end\":26,\"text\":\"Хороге\",\"term\":\"khorog\"}]}\n"
+    );
 }
 
 #[test]

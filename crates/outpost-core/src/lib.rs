@@ -32,11 +32,13 @@
 //!   its subdomains), `lang:fa` matches `fa` and `fa-AF`.
 
 pub mod canonical;
+pub mod gazetteer;
 pub mod matcher;
 pub mod model;
 pub mod normalize;
 pub mod policy;
 pub mod query;
 pub mod story;
+pub mod variants;
 
 pub use model::*;

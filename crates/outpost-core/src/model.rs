@@ -192,6 +192,12 @@ pub struct Span {
     pub start: usize,
     pub end: usize,
     pub text: String,
+    /// The watchlist term this text matched through one of its spelling
+    /// variants (`khorog` for the text `Хороге`); absent when the text is
+    /// the term as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub term: Option<String>,
 }
 
 /// A parse error of a user-typed value (`--severity urgent`).
@@ -353,6 +359,15 @@ pub struct WatchlistPatch {
     pub scope_sources: Option<Vec<SourceId>>,
     pub scope_langs: Option<Vec<String>>,
     pub color: Option<Option<String>>,
+    /// Normalised spelling variants not to match (see [`crate::variants`]).
+    #[serde(default)]
+    pub dropped_variants: Option<Vec<String>>,
+    /// Independent sources an alert's story needs before it notifies.
+    #[serde(default)]
+    pub min_sources: Option<u32>,
+    /// Whether a critical watchlist notifies without waiting for them.
+    #[serde(default)]
+    pub gate_bypass_critical: Option<bool>,
 }
 
 /// A stored watchlist.
@@ -369,6 +384,21 @@ pub struct Watchlist {
     pub color: Option<String>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// Normalised spelling variants the analyst dropped: not matched.
+    #[serde(default)]
+    pub dropped_variants: Vec<String>,
+    /// The corroboration gate: how many independent sources (outlets, by
+    /// registrable domain or Telegram channel) an alert's story needs
+    /// before the watchlist notifies; 1 notifies at once.
+    #[serde(default = "one")]
+    pub min_sources: u32,
+    /// Whether a critical watchlist notifies without waiting for the gate.
+    #[serde(default)]
+    pub gate_bypass_critical: bool,
+}
+
+fn one() -> u32 {
+    1
 }
 
 impl Watchlist {
@@ -547,6 +577,9 @@ mod tests {
             color: None,
             created_at: t,
             updated_at: t,
+            dropped_variants: vec![],
+            min_sources: 1,
+            gate_bypass_critical: false,
         };
         for lang in ["fa", "fa-AF", "fa_AF", " FA ", "ru"] {
             assert!(w.in_scope(&[3, 9], Some(lang)), "{lang}");

@@ -67,6 +67,87 @@ pub struct Candidate {
     pub story_id: Option<StoryId>,
     /// The highest severity this story was already notified at, if ever.
     pub story_notified: Option<Severity>,
+    /// The corroboration gate: independent outlets reporting the story so
+    /// far ([`count_outlets`]), and how many the watchlist waits for (1:
+    /// none).
+    pub sources: u32,
+    pub min_sources: u32,
+    /// Whether critical severity notifies without waiting for the gate.
+    pub gate_bypass_critical: bool,
+}
+
+impl Candidate {
+    /// Whether the watchlist still waits for more independent sources.
+    pub fn awaiting_sources(&self) -> bool {
+        gate_closed(
+            self.sources,
+            self.min_sources,
+            self.severity,
+            self.gate_bypass_critical,
+        )
+    }
+}
+
+/// Whether an alert still waits for corroboration: fewer than `min_sources`
+/// independent outlets, unless critical severity bypasses the gate.
+pub fn gate_closed(
+    sources: u32,
+    min_sources: u32,
+    severity: Severity,
+    bypass_critical: bool,
+) -> bool {
+    min_sources > 1 && sources < min_sources && !(bypass_critical && severity == Severity::Critical)
+}
+
+/// What the alert list shows for an alert whose gate is still closed:
+/// "awaiting confirmation (1 of 2)".
+pub fn awaiting_label(sources: u32, min_sources: u32) -> String {
+    format!("awaiting confirmation ({sources} of {min_sources})")
+}
+
+/// The outlet an article came from, for counting independent sources: the
+/// registrable domain of its address (`www.news.asiaplustj.info` →
+/// `asiaplustj.info`, by the Public Suffix List), or for Telegram the
+/// channel (`https://t.me/s/ozodi/123` → `t.me/ozodi`).
+pub fn outlet(address: &str) -> Option<String> {
+    let url = url::Url::parse(address).ok()?;
+    let host = url.host_str()?.trim_end_matches('.').to_ascii_lowercase();
+    if host == "t.me" || host == "telegram.me" {
+        let mut path = url.path_segments()?.filter(|s| !s.is_empty());
+        let first = path.next()?;
+        let channel = if first == "s" { path.next()? } else { first };
+        return Some(format!("t.me/{}", channel.to_ascii_lowercase()));
+    }
+    if !matches!(url.host(), Some(url::Host::Domain(_))) || !host.contains('.') {
+        return Some(host);
+    }
+    match psl::domain_str(&host) {
+        Some(domain) => Some(domain.to_string()),
+        None => Some(host),
+    }
+}
+
+/// How many independent outlets reported a story, from each of its
+/// articles' address and content hash: articles of one outlet count once,
+/// and so do syndicated copies (the same content under several outlets'
+/// addresses). An article without an address counts as an outlet of its
+/// own.
+pub fn count_outlets<'a>(articles: impl IntoIterator<Item = (Option<&'a str>, &'a [u8])>) -> u32 {
+    let mut outlets = std::collections::BTreeSet::new();
+    let mut copies = std::collections::BTreeSet::new();
+    let mut anonymous = 0;
+    for (address, content) in articles {
+        if !content.is_empty() && !copies.insert(content.to_vec()) {
+            continue;
+        }
+        match address.and_then(outlet) {
+            Some(o) => {
+                outlets.insert(o);
+            }
+            None => anonymous += 1,
+        }
+    }
+    outlets.len() as u32 + anonymous
 }
 
 /// What to show on the desktop.
@@ -89,6 +170,9 @@ pub enum Suppressed {
     WatchlistMuted,
     QuietHours,
     StoryAlreadyNotified,
+    /// The corroboration gate: fewer independent sources than the
+    /// watchlist waits for.
+    AwaitingSources,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -142,6 +226,12 @@ impl Policy {
                 decision
                     .suppressed
                     .push((c.alert_id, Suppressed::StoryAlreadyNotified));
+            } else if c.awaiting_sources() {
+                // Not yet: the story's next report from another outlet is a
+                // new candidate, and opens the gate.
+                decision
+                    .suppressed
+                    .push((c.alert_id, Suppressed::AwaitingSources));
             } else if let Some(story) = c.story_id {
                 match per_story.get(&story) {
                     Some(kept) if kept.severity >= c.severity => {
@@ -186,10 +276,15 @@ impl Policy {
 }
 
 fn single(c: Candidate) -> Notification {
+    let confirmed = if c.min_sources > 1 {
+        format!(" · confirmed by {} sources", c.sources)
+    } else {
+        String::new()
+    };
     Notification {
         alert_id: c.alert_id,
         summary: format!("{} · {}", c.watchlist_name, c.severity),
-        body: format!("{} — {}", c.title, c.source_name),
+        body: format!("{} — {}{confirmed}", c.title, c.source_name),
         severity: c.severity,
         alert_ids: vec![c.alert_id],
         stories: c.story_id.map(|s| (s, c.severity)).into_iter().collect(),
@@ -254,6 +349,9 @@ mod tests {
             source_name: "Asia-Plus".into(),
             story_id: None,
             story_notified: None,
+            sources: 1,
+            min_sources: 1,
+            gate_bypass_critical: false,
         }
     }
 
@@ -412,5 +510,70 @@ mod tests {
         let d = p.decide(now(2), t(12, 2), vec![higher]);
         assert_eq!(d.notifications.len(), 1);
         assert_eq!(d.notifications[0].severity, Severity::Critical);
+    }
+
+    // Issue 14, item 5: a watchlist waiting for two outlets stays silent on
+    // the first report and notifies once, "confirmed by 2 sources", when a
+    // second outlet reports the story; critical may bypass the wait.
+    #[test]
+    fn the_corroboration_gate_waits_for_independent_sources() {
+        let mut policy = Policy::new(PolicySettings::default());
+        let gated = |id: i64, sources: u32, severity: Severity| Candidate {
+            story_id: Some(7),
+            sources,
+            min_sources: 2,
+            ..cand(id, "Border", severity)
+        };
+        let d = policy.decide(now(0), t(12, 0), vec![gated(1, 1, Severity::High)]);
+        assert!(d.notifications.is_empty());
+        assert_eq!(d.suppressed, vec![(1, Suppressed::AwaitingSources)]);
+        let d = policy.decide(now(1), t(12, 1), vec![gated(2, 2, Severity::High)]);
+        assert_eq!(d.notifications.len(), 1);
+        assert!(
+            d.notifications[0].body.ends_with("confirmed by 2 sources"),
+            "{:?}",
+            d.notifications[0]
+        );
+        let critical = Candidate {
+            gate_bypass_critical: true,
+            ..gated(3, 1, Severity::Critical)
+        };
+        assert_eq!(
+            policy
+                .decide(now(2), t(12, 2), vec![critical])
+                .notifications
+                .len(),
+            1
+        );
+        assert_eq!(awaiting_label(1, 2), "awaiting confirmation (1 of 2)");
+    }
+
+    #[test]
+    fn outlets_are_registrable_domains_or_telegram_channels() {
+        assert_eq!(
+            outlet("https://www.news.asiaplustj.info/a/1").as_deref(),
+            Some("asiaplustj.info")
+        );
+        assert_eq!(
+            outlet("https://www.bbc.co.uk/news/1").as_deref(),
+            Some("bbc.co.uk")
+        );
+        assert_eq!(
+            outlet("https://t.me/s/ozodi/123").as_deref(),
+            Some("t.me/ozodi")
+        );
+        assert_eq!(
+            outlet("https://t.me/Ozodi/124").as_deref(),
+            Some("t.me/ozodi")
+        );
+        // Two articles of one outlet, a syndicated copy elsewhere, and a
+        // second outlet: two independent sources.
+        let n = count_outlets([
+            (Some("https://asiaplustj.info/a/1"), &b"x"[..]),
+            (Some("https://m.asiaplustj.info/a/2"), &b"y"[..]),
+            (Some("https://akipress.com/copy"), &b"x"[..]),
+            (Some("https://t.me/s/ozodi/5"), &b"z"[..]),
+        ]);
+        assert_eq!(n, 2);
     }
 }

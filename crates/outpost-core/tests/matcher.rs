@@ -105,6 +105,7 @@ fn spans_point_at_the_original_text() {
             start: d.body.find("границе").unwrap(),
             end: d.body.find("границе").unwrap() + "границе".len(),
             text: "границе".into(),
+            term: None,
         }
     );
 }

@@ -144,6 +144,9 @@ impl Engine {
                         source_name: a.source_name,
                         story_id: Some(a.story_id),
                         story_notified: store.story_notified_max(a.story_id)?,
+                        sources: story_outlets(&store, Some(a.story_id), a.watchlist.min_sources)?,
+                        min_sources: a.watchlist.min_sources,
+                        gate_bypass_critical: a.watchlist.gate_bypass_critical,
                     });
                 }
                 for p in pending {
@@ -170,6 +173,9 @@ impl Engine {
                             Some(s) => store.story_notified_max(s)?,
                             None => None,
                         },
+                        sources: story_outlets(&store, p.story_id, w.min_sources)?,
+                        min_sources: w.min_sources,
+                        gate_bypass_critical: w.gate_bypass_critical,
                     });
                 }
                 candidates
@@ -229,6 +235,24 @@ impl Engine {
         })
         .await
     }
+}
+
+/// Independent outlets that reported the story so far, for the
+/// corroboration gate; not counted (1) when the watchlist does not wait.
+pub(crate) fn story_outlets(
+    store: &outpost_store::Store,
+    story: Option<outpost_core::StoryId>,
+    min_sources: u32,
+) -> Result<u32> {
+    let Some(story) = story.filter(|_| min_sources > 1) else {
+        return Ok(1);
+    };
+    let origins = store.story_article_origins(story)?;
+    Ok(outpost_core::policy::count_outlets(
+        origins
+            .iter()
+            .map(|(url, hash)| (url.as_deref(), hash.as_slice())),
+    ))
 }
 
 /// How long an undelivered notification waits for a cycle that can deliver

@@ -154,6 +154,12 @@ pub struct WatchlistView {
     /// Why the watchlist is not being matched (its stored query no longer
     /// parses), or null when it is.
     pub problem: Option<String>,
+    /// Normalised spelling variants the analyst dropped.
+    pub dropped_variants: Vec<String>,
+    /// Independent sources an alert's story needs before it notifies.
+    pub min_sources: u32,
+    /// Whether critical severity notifies without waiting for them.
+    pub gate_bypass_critical: bool,
 }
 
 /// What deleting a watchlist removes and keeps (asked before, and
@@ -183,6 +189,18 @@ pub struct WatchlistInput {
     pub scope_sources: Vec<SourceId>,
     pub scope_langs: Vec<String>,
     pub color: String,
+    /// Normalised spelling variants not to match.
+    #[serde(default)]
+    pub dropped_variants: Vec<String>,
+    /// Independent sources before notifying (1: at once).
+    #[serde(default = "one")]
+    pub min_sources: u32,
+    #[serde(default)]
+    pub gate_bypass_critical: bool,
+}
+
+fn one() -> u32 {
+    1
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -191,6 +209,49 @@ pub struct QueryCheck {
     pub canonical: Option<String>,
     pub column: Option<u32>,
     pub message: Option<String>,
+    /// Each term of the query with its spelling variants.
+    pub terms: Vec<TermVariantsView>,
+}
+
+/// One term of a query and the spelling variants it also matches.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(rename = "TermVariants")]
+pub struct TermVariantsView {
+    pub term: String,
+    pub prefix: bool,
+    /// Written with `=`: matched only as written.
+    pub exact: bool,
+    pub variants: Vec<VariantView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(rename = "Variant")]
+pub struct VariantView {
+    /// Normalised, as matched.
+    pub text: String,
+    /// transliteration, tajik keyboard, gazetteer or case ending.
+    pub kind: String,
+    /// Counts only when the text also names a nearby place or the country.
+    pub gated: bool,
+}
+
+impl From<outpost_core::query::TermVariants> for TermVariantsView {
+    fn from(t: outpost_core::query::TermVariants) -> Self {
+        Self {
+            term: t.term,
+            prefix: t.prefix,
+            exact: t.exact,
+            variants: t
+                .variants
+                .into_iter()
+                .map(|v| VariantView {
+                    text: v.text,
+                    kind: v.kind.label().to_string(),
+                    gated: v.gated,
+                })
+                .collect(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -241,6 +302,9 @@ pub struct AlertView {
     pub story_sources: u32,
     pub note: Option<String>,
     pub tags: Vec<String>,
+    /// While the watchlist waits for more independent sources before it
+    /// notifies: "awaiting confirmation (1 of 2)".
+    pub awaiting_confirmation: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -345,6 +409,8 @@ pub fn typescript_bindings() -> String {
         WatchlistView::decl(&cfg),
         WatchlistRemovalView::decl(&cfg),
         WatchlistInput::decl(&cfg),
+        TermVariantsView::decl(&cfg),
+        VariantView::decl(&cfg),
         QueryCheck::decl(&cfg),
         PreviewHit::decl(&cfg),
         AlertFilterInput::decl(&cfg),
@@ -392,7 +458,10 @@ pub use alerts::{
 pub use sources::{
     accept_source_move, add_source, app_info, list_sources, source_view, update_source,
 };
-pub use watchlists::{body_snippet, check_query, list_watchlists, preview_query, save_watchlist};
+pub use watchlists::{
+    body_snippet, check_query, list_watchlists, preview_query, preview_query_without,
+    save_watchlist,
+};
 
 fn rfc3339(t: chrono::DateTime<chrono::Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)

@@ -36,7 +36,9 @@ impl Engine {
         for w in watchlists {
             match Query::parse(&w.query) {
                 Ok(q) if w.enabled => {
-                    queries.push((w.id, q));
+                    // Spelling variants are on by default; expansion happens
+                    // here, once per change, so matching stays one index.
+                    queries.push((w.id, q.with_variants(&w.dropped_variants)));
                     meta.insert(w.id, w);
                 }
                 Ok(_) => {}
@@ -64,6 +66,8 @@ impl Engine {
         compiled.problems.get(&id).cloned()
     }
 
+    /// Adds a watchlist. Its corroboration gate and dropped variants are
+    /// set by a following [`Engine::update_watchlist`].
     pub fn add_watchlist(&self, w: &NewWatchlist) -> Result<Watchlist> {
         self.check_watchlist_fields(Some(&w.name), &w.scope_sources, &[])?;
         Query::parse(&w.query)?;
@@ -87,6 +91,11 @@ impl Engine {
         }
         if let Some(q) = &patch.query {
             Query::parse(q)?;
+        }
+        if patch.min_sources == Some(0) {
+            return Err(EngineError::invalid(
+                "--min-sources must be at least 1 (1 notifies at once, 2 waits for a second outlet)",
+            ));
         }
         let w = self.store().update_watchlist(id, patch, self.now())?;
         self.recompile()?;
@@ -151,7 +160,8 @@ impl Engine {
         let (w, query, total) = {
             let store = self.store();
             let w = store.get_watchlist(id)?;
-            (w.clone(), Query::parse(&w.query)?, store.count_articles()?)
+            let query = Query::parse(&w.query)?.with_variants(&w.dropped_variants);
+            (w.clone(), query, store.count_articles()?)
         };
         let now = self.now();
         let mut after = 0;

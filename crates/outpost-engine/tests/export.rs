@@ -63,6 +63,7 @@ fn span(text: &str) -> Span {
         start: 0,
         end: text.len(),
         text: text.to_string(),
+        term: None,
     }
 }
 

@@ -246,6 +246,7 @@ fn the_preview_shows_the_body_around_a_match() {
         start: at,
         end: at + "границе".len(),
         text: "границе".into(),
+        term: None,
     }];
     let s = api::body_snippet(&body, &spans).unwrap();
     assert!(s.contains("границе"), "{s}");

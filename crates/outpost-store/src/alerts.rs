@@ -48,7 +48,8 @@ const KEPT_ALERT: &str = "(l.saved = 1 OR l.state = 'saved' OR l.note IS NOT NUL
      OR EXISTS (SELECT 1 FROM alert_tags t WHERE t.alert_id = l.id))";
 
 const WATCHLIST_COLUMNS: &str = "id, name, query, severity, notify, enabled, scope_sources, \
-     scope_langs, color, created_at, updated_at";
+     scope_langs, color, created_at, updated_at, dropped_variants, min_sources, \
+     gate_bypass_critical";
 
 fn watchlist_from_row(r: &Row<'_>) -> rusqlite::Result<Watchlist> {
     let severity: String = r.get(3)?;
@@ -66,6 +67,9 @@ fn watchlist_from_row(r: &Row<'_>) -> rusqlite::Result<Watchlist> {
         color: r.get(8)?,
         created_at: from_ms(r.get(9)?),
         updated_at: from_ms(r.get(10)?),
+        dropped_variants: json_list(&r.get::<_, String>(11)?),
+        min_sources: r.get::<_, i64>(12)?.clamp(1, u32::MAX.into()) as u32,
+        gate_bypass_critical: r.get(13)?,
     })
 }
 
@@ -222,7 +226,8 @@ impl Store {
             }
             tx.execute(
                 "UPDATE watchlists SET name = ?2, query = ?3, severity = ?4, notify = ?5,
-                    enabled = ?6, scope_sources = ?7, scope_langs = ?8, color = ?9, updated_at = ?10
+                    enabled = ?6, scope_sources = ?7, scope_langs = ?8, color = ?9, updated_at = ?10,
+                    dropped_variants = ?11, min_sources = ?12, gate_bypass_critical = ?13
                  WHERE id = ?1",
                 params![
                     id,
@@ -234,7 +239,10 @@ impl Store {
                     to_json(p.scope_sources.as_ref().unwrap_or(&cur.scope_sources)),
                     to_json(p.scope_langs.as_ref().unwrap_or(&cur.scope_langs)),
                     p.color.as_ref().unwrap_or(&cur.color),
-                    ms(now)
+                    ms(now),
+                    to_json(p.dropped_variants.as_ref().unwrap_or(&cur.dropped_variants)),
+                    i64::from(p.min_sources.unwrap_or(cur.min_sources).max(1)),
+                    p.gate_bypass_critical.unwrap_or(cur.gate_bypass_critical),
                 ],
             )?;
             tx.commit()?;

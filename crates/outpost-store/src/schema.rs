@@ -22,6 +22,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     V4_SAVED,
     V5_LEASES,
     V6_SOURCE_SETTINGS,
+    V7_VARIANTS_GATE,
 ];
 
 /// The schema version this build writes and understands.
@@ -292,6 +293,16 @@ CREATE TABLE pending_notifications (
 /// page's selectors, a GDELT query), as JSON.
 const V6_SOURCE_SETTINGS: &str = r#"
 ALTER TABLE sources ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
+"#;
+
+/// Schema version 7: per watchlist, the spelling variants the analyst
+/// dropped (a JSON list of normalised variants), and the corroboration gate
+/// (how many independent sources an alert's story needs before it
+/// notifies, and whether critical severity bypasses that wait).
+const V7_VARIANTS_GATE: &str = r#"
+ALTER TABLE watchlists ADD COLUMN dropped_variants TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE watchlists ADD COLUMN min_sources INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE watchlists ADD COLUMN gate_bypass_critical INTEGER NOT NULL DEFAULT 0;
 "#;
 
 /// Reads the schema version.

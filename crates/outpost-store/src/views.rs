@@ -51,6 +51,20 @@ impl Store {
     }
 
     /// The highest severity the story was notified at, for any watchlist.
+    /// The address (the article's URL, else its canonical URL) and content
+    /// hash of every article in the story, for counting its independent
+    /// outlets (`outpost_core::policy::count_outlets`).
+    pub fn story_article_origins(&self, story: StoryId) -> Result<Vec<(Option<String>, Vec<u8>)>> {
+        self.run(|| {
+            let mut st = self.conn.prepare_cached(
+                "SELECT coalesce(url, canonical_url), content_hash FROM articles
+                 WHERE story_id = ?1 ORDER BY id",
+            )?;
+            let rows = st.query_map([story], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
     pub fn story_notified_max(&self, story: StoryId) -> Result<Option<Severity>> {
         self.run(|| {
             let mut st = self

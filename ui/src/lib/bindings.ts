@@ -7,7 +7,13 @@ export type AlertState = "new" | "read" | "saved" | "dismissed";
 
 export type Field = "title" | "body";
 
-export type Span = { field: Field, start: number, end: number, text: string, };
+export type Span = { field: Field, start: number, end: number, text: string, 
+/**
+ * The watchlist term this text matched through one of its spelling
+ * variants (`khorog` for the text `Хороге`); absent when the text is
+ * the term as written.
+ */
+term?: string, };
 
 export type ApiError = { code: string, message: string, };
 
@@ -92,13 +98,57 @@ export type Watchlist = { id: number, name: string, query: string, severity: Sev
  * Why the watchlist is not being matched (its stored query no longer
  * parses), or null when it is.
  */
-problem: string | null, };
+problem: string | null, 
+/**
+ * Normalised spelling variants the analyst dropped.
+ */
+dropped_variants: Array<string>, 
+/**
+ * Independent sources an alert's story needs before it notifies.
+ */
+min_sources: number, 
+/**
+ * Whether critical severity notifies without waiting for them.
+ */
+gate_bypass_critical: boolean, };
 
 export type WatchlistRemoval = { alerts_removed: number, alerts_kept: number, };
 
-export type WatchlistInput = { name: string, query: string, severity: Severity, notify: boolean, scope_sources: Array<number>, scope_langs: Array<string>, color: string, };
+export type WatchlistInput = { name: string, query: string, severity: Severity, notify: boolean, scope_sources: Array<number>, scope_langs: Array<string>, color: string, 
+/**
+ * Normalised spelling variants not to match.
+ */
+dropped_variants: Array<string>, 
+/**
+ * Independent sources before notifying (1: at once).
+ */
+min_sources: number, gate_bypass_critical: boolean, };
 
-export type QueryCheck = { ok: boolean, canonical: string | null, column: number | null, message: string | null, };
+export type TermVariants = { term: string, prefix: boolean, 
+/**
+ * Written with `=`: matched only as written.
+ */
+exact: boolean, variants: Array<Variant>, };
+
+export type Variant = { 
+/**
+ * Normalised, as matched.
+ */
+text: string, 
+/**
+ * transliteration, tajik keyboard, gazetteer or case ending.
+ */
+kind: string, 
+/**
+ * Counts only when the text also names a nearby place or the country.
+ */
+gated: boolean, };
+
+export type QueryCheck = { ok: boolean, canonical: string | null, column: number | null, message: string | null, 
+/**
+ * Each term of the query with its spelling variants.
+ */
+terms: Array<TermVariants>, };
 
 export type PreviewHit = { article_id: number, title: string, source_name: string, published: string | null, spans: Array<Span>, 
 /**
@@ -113,7 +163,12 @@ export type AlertRow = { id: number, watchlist_id: number, watchlist_name: strin
 /**
  * In Saved, whatever the state: dismissing keeps it there.
  */
-saved: boolean, story_id: number | null, story_sources: number, note: string | null, tags: Array<string>, };
+saved: boolean, story_id: number | null, story_sources: number, note: string | null, tags: Array<string>, 
+/**
+ * While the watchlist waits for more independent sources before it
+ * notifies: "awaiting confirmation (1 of 2)".
+ */
+awaiting_confirmation: string | null, };
 
 export type ArticleView = { id: number, title: string, url: string | null, source_name: string, lang: string | null, published: string | null, fetched_at: string, summary: string, 
 /**

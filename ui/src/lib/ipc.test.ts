@@ -10,7 +10,7 @@ beforeEach(() => {
 
 describe("ipc", () => {
   it("sends the contract's command names and camelCase argument names", async () => {
-    await ipc.saveWatchlist(null, { name: "X", query: "border", severity: "low", notify: false, scope_sources: [], scope_langs: [], color: "#000000" }, true);
+    await ipc.saveWatchlist(null, { name: "X", query: "border", severity: "low", notify: false, scope_sources: [], scope_langs: [], color: "#000000", dropped_variants: [], min_sources: 1, gate_bypass_critical: false }, true);
     await ipc.setAlertState(3, "saved");
     await ipc.previewQuery("border", 5);
     await ipc.pollNow(null);

@@ -21,6 +21,7 @@ function row(id: number, story: number | null, source: string, storySources = 1)
     saved: false,
     story_id: story,
     story_sources: storySources,
+    awaiting_confirmation: null,
     note: null,
     tags: [],
   };

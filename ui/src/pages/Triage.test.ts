@@ -215,12 +215,23 @@ describe("Notices and the poll bar", () => {
 describe("Times", () => {
   // Issue 20, item 4: the list showed when the alert was made ("now"), not
   // when the article was published.
+  it("an alert waiting for corroboration says so in the list", () => {
+    // Issue 14, item 5: until the gate opens the list shows the wait.
+    const base = {
+      id: 1, watchlist_id: 1, watchlist_name: "W", severity: "high" as const, color: "#000", article_id: 1, title: "T", url: null,
+      source_name: "S", lang: "en", created_at: new Date().toISOString(), published: null, state: "new" as const, saved: false, story_id: 4,
+      story_sources: 1, note: null, tags: [], awaiting_confirmation: "awaiting confirmation (1 of 2)",
+    };
+    render(AlertRowView, { props: { group: { lead: base, members: [base], sources: 1 }, index: 0, selected: false, state: "new", unread: true, onpick: () => {} } });
+    expect(screen.getByTestId("awaiting-confirmation").textContent).toBe("awaiting confirmation (1 of 2)");
+  });
+
   it("the list shows the published time, falling back to first seen", () => {
     const now = Date.now();
     const base = {
       id: 1, watchlist_id: 1, watchlist_name: "W", severity: "high" as const, color: "#000", article_id: 1, title: "T", url: null,
       source_name: "S", lang: "en", created_at: new Date(now).toISOString(), state: "new" as const, saved: false, story_id: null,
-      story_sources: 1, note: null, tags: [],
+      story_sources: 1, note: null, tags: [], awaiting_confirmation: null,
     };
     const published = new Date(now - 90 * 60_000).toISOString();
     render(AlertRowView, { props: { group: { lead: { ...base, published }, members: [], sources: 1 }, index: 0, selected: false, state: "new", unread: true, onpick: () => {} } });

@@ -71,6 +71,30 @@ describe("Watchlists page", () => {
     await waitFor(() => expect(screen.getByText("Rasht valley")).toBeTruthy());
   });
 
+  it("lists each term's spelling variants, drops one, and saves the gate", async () => {
+    // Issue 14: the editor shows the variants a term also matches and lets
+    // the analyst drop one; the corroboration gate is saved with it.
+    const { mock } = fresh();
+    await openNew();
+    await fireEvent.input(screen.getByTestId("watchlist-name"), { target: { value: "Khorog" } });
+    await fireEvent.input(screen.getByTestId("watchlist-query"), { target: { value: "Khorog" } });
+    const list = await screen.findByTestId("variants-khorog");
+    expect(list.textContent).toContain("хорог");
+    expect(list.textContent).toContain("хороге");
+    const drop = screen.getByTestId("variant-хороге");
+    await fireEvent.click(drop);
+    expect(drop.classList.contains("dropped")).toBe(true);
+    await fireEvent.input(screen.getByTestId("watchlist-min-sources"), { target: { value: "2" } });
+    await fireEvent.click(screen.getByTestId("watchlist-gate-bypass"));
+    await fireEvent.click(screen.getByTestId("watchlist-save"));
+    await waitFor(() => expect(callsOf(mock, "save_watchlist")).toHaveLength(1));
+    expect(callsOf(mock, "save_watchlist")[0]!.input).toMatchObject({
+      dropped_variants: ["хороге"],
+      min_sources: 2,
+      gate_bypass_critical: true,
+    });
+  });
+
   it("says what deleting removes and deletes only on confirmation", async () => {
     // Hardening 2, item 5: deleting a watchlist silently removed its alerts.
     const { mock } = fresh({ alerts: 80 });

@@ -98,7 +98,7 @@ const TEMPLATES: Array<Template> = [
   { title: "انفجار در شهر قندوز دست‌کم سه کشته برجای گذاشت", summary: "منابع محلی از انفجار در نزدیکی بازار خبر می‌دهند.", lang: "fa", source: 3, terms: ["قندوز", "انفجار"] },
 ];
 
-const WATCHLISTS: Array<Omit<Watchlist, "id" | "alert_count" | "unread_count" | "problem">> = [
+const WATCHLISTS: Array<Omit<Watchlist, "id" | "alert_count" | "unread_count" | "problem" | "dropped_variants" | "min_sources" | "gate_bypass_critical">> = [
   { name: "Border incidents", query: 'border OR границ* OR مرز* OR марз*', severity: "high", notify: true, scope_sources: [], scope_langs: [], color: "#d9480f" },
   { name: "Foreign nationals", query: '"foreign nationals" OR иностран* OR خارجی OR хориҷӣ', severity: "critical", notify: true, scope_sources: [], scope_langs: [], color: "#c2255c" },
   { name: "Badakhshan / GBAO", query: "Badakhshan OR бадахшан* OR ГБАО OR Хорог* OR بدخشان", severity: "medium", notify: true, scope_sources: [], scope_langs: [], color: "#1971c2" },
@@ -171,7 +171,7 @@ export class MockBackend implements Backend {
       last_success_at: i === 6 ? new Date(t0 - 5 * 3600_000).toISOString() : new Date(t0 - (i + 1) * 90_000).toISOString(),
       next_fetch_at: s.enabled ? new Date(t0 + (i + 1) * 60_000).toISOString() : null,
     }));
-    this.watchlists = WATCHLISTS.map((w, i) => ({ ...w, id: i + 1, alert_count: 0, unread_count: 0, problem: null }));
+    this.watchlists = WATCHLISTS.map((w, i) => ({ ...w, id: i + 1, alert_count: 0, unread_count: 0, problem: null, dropped_variants: [], min_sources: 1, gate_bypass_critical: false }));
     const n = opts.alerts ?? 60;
     let story = 1;
     let t = t0 - 2 * 60_000;
@@ -207,6 +207,7 @@ export class MockBackend implements Backend {
           saved: state === "saved",
           story_id: sid,
           story_sources: size,
+          awaiting_confirmation: null,
           note: i === 3 ? "Cross-check with the ministry statement." : null,
           tags: i === 3 ? ["verify"] : [],
         });
@@ -332,6 +333,7 @@ export class MockBackend implements Backend {
       saved: false,
       story_id: storyId,
       story_sources: 1,
+      awaiting_confirmation: null,
       note: null,
       tags: [],
     };
@@ -375,6 +377,7 @@ export class MockBackend implements Backend {
       saved: false,
       story_id: null,
       story_sources: 1,
+      awaiting_confirmation: null,
       note: null,
       tags: [],
     };
@@ -401,7 +404,7 @@ export class MockBackend implements Backend {
 
   private checkQuery(q: string): QueryCheck {
     const s = q.trim();
-    if (!s) return { ok: false, canonical: null, column: 1, message: "The query is empty: type a word, a \"phrase\" or a prefix*." };
+    if (!s) return { ok: false, canonical: null, column: 1, message: "The query is empty: type a word, a \"phrase\" or a prefix*.", terms: [] };
     let depth = 0;
     let quote = -1;
     for (let i = 0; i < q.length; i++) {
@@ -410,15 +413,19 @@ export class MockBackend implements Backend {
       else if (quote < 0 && c === "(") depth++;
       else if (quote < 0 && c === ")") {
         depth--;
-        if (depth < 0) return { ok: false, canonical: null, column: i + 1, message: "Unexpected ')': there is no '(' to close." };
+        if (depth < 0) return { ok: false, canonical: null, column: i + 1, message: "Unexpected ')': there is no '(' to close.", terms: [] };
       }
     }
-    if (quote >= 0) return { ok: false, canonical: null, column: quote + 1, message: "This quote is never closed: add a '\"' after the phrase." };
-    if (depth > 0) return { ok: false, canonical: null, column: q.length + 1, message: "Expected ')' to close the group." };
+    if (quote >= 0) return { ok: false, canonical: null, column: quote + 1, message: "This quote is never closed: add a '\"' after the phrase.", terms: [] };
+    if (depth > 0) return { ok: false, canonical: null, column: q.length + 1, message: "Expected ')' to close the group.", terms: [] };
     const m = /\b(AND|OR|NEAR\/\d+)\s*$/.exec(q);
-    if (m) return { ok: false, canonical: null, column: q.length + 1, message: `Expected a term after '${m[1]}'.` };
-    if (/^\s*(NOT\s+|-)\S+\s*$/.test(q)) return { ok: false, canonical: null, column: 1, message: "The query only excludes: add at least one term that must match." };
-    return { ok: true, canonical: s.replace(/\s+/g, " "), column: null, message: null };
+    if (m) return { ok: false, canonical: null, column: q.length + 1, message: `Expected a term after '${m[1]}'.`, terms: [] };
+    if (/^\s*(NOT\s+|-)\S+\s*$/.test(q)) return { ok: false, canonical: null, column: 1, message: "The query only excludes: add at least one term that must match.", terms: [] };
+    // Spelling variants: a fixed pair for the mock's one known name.
+    const terms = /khorog/i.test(s)
+      ? [{ term: "khorog", prefix: false, exact: false, variants: [{ text: "хорог", kind: "transliteration", gated: false }, { text: "хороге", kind: "case ending", gated: false }] }]
+      : [];
+    return { ok: true, canonical: s.replace(/\s+/g, " "), column: null, message: null, terms };
   }
 
   private queryTerms(q: string): Array<string> {

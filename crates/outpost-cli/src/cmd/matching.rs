@@ -65,7 +65,7 @@ struct SingleResult<'a> {
 
 fn single(text: &str, args: &Args) -> anyhow::Result<ExitCode> {
     let query = match Query::parse(text) {
-        Ok(query) => query,
+        Ok(query) => query.with_variants(&[]),
         Err(err) => {
             eprintln!("{}", super::safe_multiline(&err.to_string()));
             return Ok(ExitCode::from(2));
@@ -145,7 +145,7 @@ fn batch(watchlists_path: &Path, articles_path: &Path) -> anyhow::Result<ExitCod
         })?;
         match Query::parse(&w.query) {
             Ok(query) => {
-                queries.push((ids.len() as i64, query));
+                queries.push((ids.len() as i64, query.with_variants(&[])));
                 ids.push(w.id);
             }
             Err(err) => {

@@ -34,6 +34,31 @@ fn check(text: &str) -> ExitCode {
     match Query::parse(text) {
         Ok(query) => {
             println!("{}", super::safe(&query.to_string()));
+            // One more line per term that has spelling variants (after the
+            // parsed form, which scripts read as the first line).
+            for t in query.term_variants(&[]) {
+                let star = if t.prefix { "*" } else { "" };
+                if t.exact {
+                    println!("  ={}{star}: exact, no variants", super::safe(&t.term));
+                    continue;
+                }
+                if t.variants.is_empty() {
+                    continue;
+                }
+                let shown: Vec<String> = t
+                    .variants
+                    .iter()
+                    .map(|v| {
+                        let gate = if v.gated { " (with context)" } else { "" };
+                        format!("{}{star}{gate}", v.text)
+                    })
+                    .collect();
+                println!(
+                    "  {}{star} → {}",
+                    super::safe(&t.term),
+                    super::safe(&shown.join(", "))
+                );
+            }
             ExitCode::SUCCESS
         }
         Err(err) => {

@@ -42,6 +42,17 @@ enum Command {
         sources: Vec<i64>,
         #[arg(long)]
         color: Option<String>,
+        /// Wait for this many independent sources (outlets) reporting the
+        /// story before notifying; 1 notifies at once
+        #[arg(long, value_name = "N")]
+        min_sources: Option<u32>,
+        /// Let critical severity notify without waiting for --min-sources
+        #[arg(long, value_enum, value_name = "on|off", num_args = 0..=1, default_missing_value = "on")]
+        gate_bypass_critical: Option<OnOff>,
+        /// Do not match this spelling variant (as `outpost query check` lists
+        /// it); repeat for several
+        #[arg(long = "drop-variant", value_name = "VARIANT")]
+        drop_variants: Vec<String>,
         /// Also create alerts for matching articles already in the archive
         #[arg(long)]
         backfill: bool,
@@ -65,6 +76,17 @@ enum Command {
         /// Turn matching off or on without deleting
         #[arg(long, value_enum)]
         enabled: Option<OnOff>,
+        /// Wait for this many independent sources (outlets) reporting the
+        /// story before notifying; 1 notifies at once
+        #[arg(long, value_name = "N")]
+        min_sources: Option<u32>,
+        /// Let critical severity notify without waiting for --min-sources
+        #[arg(long, value_enum, value_name = "on|off", num_args = 0..=1, default_missing_value = "on")]
+        gate_bypass_critical: Option<OnOff>,
+        /// Do not match this spelling variant (as `outpost query check` lists
+        /// it); repeat for several (replaces the dropped list)
+        #[arg(long = "drop-variant", value_name = "VARIANT")]
+        drop_variants: Vec<String>,
         #[arg(long)]
         backfill: bool,
     },
@@ -85,6 +107,26 @@ enum Command {
     Import { file: PathBuf },
 }
 
+/// The corroboration gate and dropped variants as a patch; empty when none
+/// was given. Variants are normalised as the matcher sees them.
+fn gate_patch(
+    min_sources: Option<u32>,
+    bypass: Option<OnOff>,
+    drop_variants: Vec<String>,
+) -> WatchlistPatch {
+    WatchlistPatch {
+        min_sources,
+        gate_bypass_critical: bypass.map(|b| b == OnOff::On),
+        dropped_variants: (!drop_variants.is_empty()).then(|| {
+            drop_variants
+                .iter()
+                .map(|v| outpost_core::normalize::normalize(v))
+                .collect()
+        }),
+        ..WatchlistPatch::default()
+    }
+}
+
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
     let engine = match args.command {
         Command::List { .. } | Command::Export { .. } => ctx.read_engine()?,
@@ -100,9 +142,12 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
             langs,
             sources,
             color,
+            min_sources,
+            gate_bypass_critical,
+            drop_variants,
             backfill,
         } => {
-            let w = engine.add_watchlist(&NewWatchlist {
+            let mut w = engine.add_watchlist(&NewWatchlist {
                 name,
                 query,
                 severity,
@@ -111,6 +156,10 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
                 scope_langs: langs,
                 color,
             })?;
+            let gate = gate_patch(min_sources, gate_bypass_critical, drop_variants);
+            if gate != WatchlistPatch::default() {
+                w = engine.update_watchlist(w.id, &gate)?;
+            }
             println!("added watchlist {}: {}", w.id, safe(&w.name));
             if backfill {
                 report_backfill(&engine, w.id)?;
@@ -136,6 +185,23 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
                         safe(&w.name),
                         safe(&w.query)
                     );
+                    if w.min_sources > 1 {
+                        let bypass = if w.gate_bypass_critical {
+                            " (critical does not wait)"
+                        } else {
+                            ""
+                        };
+                        println!(
+                            "      waits for {} independent sources{bypass}",
+                            w.min_sources
+                        );
+                    }
+                    if !w.dropped_variants.is_empty() {
+                        println!(
+                            "      dropped variants: {}",
+                            safe(&w.dropped_variants.join(", "))
+                        );
+                    }
                     if let Some(problem) = &w.problem {
                         println!("      warning: {problem}");
                     }
@@ -149,6 +215,9 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
             severity,
             notify,
             enabled,
+            min_sources,
+            gate_bypass_critical,
+            drop_variants,
             backfill,
         } => {
             let patch = WatchlistPatch {
@@ -157,7 +226,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
                 severity,
                 notify: notify.map(|n| n == OnOff::On),
                 enabled: enabled.map(|n| n == OnOff::On),
-                ..WatchlistPatch::default()
+                ..gate_patch(min_sources, gate_bypass_critical, drop_variants)
             };
             let w = engine.update_watchlist(id, &patch)?;
             println!("updated watchlist {}: {}", w.id, safe(&w.name));

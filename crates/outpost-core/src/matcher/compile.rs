@@ -11,10 +11,15 @@ use crate::query::{Node, PhraseItem};
 pub(super) type WordId = u32;
 /// Id of a prefix (its pattern index in the automaton).
 pub(super) type PrefixId = u32;
+/// Id of a group of words any of which will do: an `OR` of plain words,
+/// which is what a term with its spelling variants becomes.
+pub(super) type GroupId = u32;
 
 #[derive(Debug, Clone)]
 pub(super) enum Compiled {
     Word(WordId),
+    /// Any of a group's words: one posting lookup instead of one per word.
+    Group(GroupId),
     Prefix(PrefixId),
     Phrase(Vec<Item>),
     Near {
@@ -41,6 +46,8 @@ pub(super) enum Item {
 pub(super) struct Vocabulary {
     pub words: FxHashMap<Box<str>, WordId>,
     pub prefixes: FxHashMap<Box<str>, PrefixId>,
+    /// Each group's words, sorted; the index in this list is the group id.
+    pub groups: FxHashMap<Vec<WordId>, GroupId>,
 }
 
 impl Vocabulary {
@@ -54,8 +61,28 @@ impl Vocabulary {
         *self.prefixes.entry(prefix.into()).or_insert(next)
     }
 
+    pub fn group(&mut self, words: &[String]) -> GroupId {
+        let mut ids: Vec<WordId> = words.iter().map(|w| self.word(w)).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let next = self.groups.len() as GroupId;
+        *self.groups.entry(ids).or_insert(next)
+    }
+
     pub fn compile(&mut self, node: &Node) -> Compiled {
         match node {
+            Node::Or(children)
+                if children.len() > 1 && children.iter().all(|c| matches!(c, Node::Word(_))) =>
+            {
+                let words: Vec<String> = children
+                    .iter()
+                    .map(|c| match c {
+                        Node::Word(w) => w.clone(),
+                        _ => unreachable!("checked above"),
+                    })
+                    .collect();
+                Compiled::Group(self.group(&words))
+            }
             Node::Word(w) => Compiled::Word(self.word(w)),
             Node::Prefix(p) => Compiled::Prefix(self.prefix(p)),
             Node::Phrase(items) => Compiled::Phrase(

@@ -6,7 +6,7 @@
 //! compiled queries can ask about is indexed: where each vocabulary word and
 //! each vocabulary prefix occurs.
 
-use super::compile::{Compiled, Item, PrefixId, WordId};
+use super::compile::{Compiled, GroupId, Item, PrefixId, WordId};
 use super::{Hit, TokenizedDocument, lang_matches, near_join, source_matches, spans_from_hits};
 use crate::model::{Field, Span};
 
@@ -25,6 +25,9 @@ pub(super) struct DocIndex<'d> {
     /// (prefix id, position) for every position whose word starts with a
     /// vocabulary prefix, sorted.
     prefix_postings: Vec<(PrefixId, u32)>,
+    /// (group id, position) for every position holding a word of a group,
+    /// sorted.
+    group_postings: Vec<(GroupId, u32)>,
 }
 
 /// Occurrences as global `(first, last)` positions.
@@ -36,8 +39,11 @@ impl<'d> DocIndex<'d> {
         term_at: Vec<WordId>,
         mut word_postings: Vec<(WordId, u32)>,
         mut prefix_postings: Vec<(PrefixId, u32)>,
+        mut group_postings: Vec<(GroupId, u32)>,
     ) -> DocIndex<'d> {
         word_postings.sort_unstable();
+        group_postings.sort_unstable();
+        group_postings.dedup();
         prefix_postings.sort_unstable();
         prefix_postings.dedup();
         DocIndex {
@@ -47,6 +53,7 @@ impl<'d> DocIndex<'d> {
             term_at,
             word_postings,
             prefix_postings,
+            group_postings,
         }
     }
 
@@ -112,6 +119,7 @@ impl<'d> DocIndex<'d> {
     fn eval(&self, node: &Compiled, scope: Option<Field>) -> bool {
         match node {
             Compiled::Word(w) => self.any_in(&self.word_postings, *w, scope),
+            Compiled::Group(g) => self.any_in(&self.group_postings, *g, scope),
             Compiled::Prefix(p) => self.any_in(&self.prefix_postings, *p, scope),
             Compiled::Phrase(_) | Compiled::Near { .. } => {
                 !self.occurrences(node, scope).is_empty()
@@ -129,6 +137,7 @@ impl<'d> DocIndex<'d> {
     fn collect(&self, node: &Compiled, scope: Option<Field>, out: &mut Vec<Occurrence>) -> bool {
         match node {
             Compiled::Word(_)
+            | Compiled::Group(_)
             | Compiled::Prefix(_)
             | Compiled::Phrase(_)
             | Compiled::Near { .. } => {
@@ -181,6 +190,12 @@ impl<'d> DocIndex<'d> {
                 return self
                     .item_positions(Item::Word(*w), scope)
                     .into_iter()
+                    .map(|p| (p, p))
+                    .collect();
+            }
+            Compiled::Group(g) => {
+                return self
+                    .postings_in(&self.group_postings, *g, scope)
                     .map(|p| (p, p))
                     .collect();
             }

@@ -208,10 +208,15 @@ fn join_by_search(
 pub struct Matcher {
     watchlists: Vec<WatchlistId>,
     compiled: Vec<Compiled>,
+    /// Per query expanded with spelling variants: which term each variant
+    /// came from, to name it on the spans.
+    explanations: Vec<Option<std::sync::Arc<crate::variants::Explain>>>,
     /// Every word of every query.
     words: FxHashMap<Box<str>, WordId>,
     /// Word id → the queries that have it as a presearch key.
     word_keys: Vec<Vec<u32>>,
+    /// Word id → the groups (`OR`s of plain words) it belongs to.
+    word_groups: Vec<Vec<compile::GroupId>>,
     /// Every prefix of every query; the pattern index is the prefix id. An
     /// anchored leftmost-longest search of a word finds the longest prefix it
     /// starts with, usually giving up after a byte or two.
@@ -236,8 +241,10 @@ impl Matcher {
         let mut ids = Vec::new();
         let mut compiled = Vec::new();
         let mut keys = Vec::new();
+        let mut explanations = Vec::new();
         for (id, query) in watchlists {
             ids.push(id);
+            explanations.push(query.explanation());
             compiled.push(vocabulary.compile(query.root()));
             keys.push(presearch::keys(query.root()));
         }
@@ -258,6 +265,12 @@ impl Matcher {
                 if list.last() != Some(&i) {
                     list.push(i);
                 }
+            }
+        }
+        let mut word_groups: Vec<Vec<compile::GroupId>> = vec![Vec::new(); vocabulary.words.len()];
+        for (words, &group) in &vocabulary.groups {
+            for &w in words {
+                word_groups[w as usize].push(group);
             }
         }
         let mut patterns = vec![""; vocabulary.prefixes.len()];
@@ -295,8 +308,10 @@ impl Matcher {
         Matcher {
             watchlists: ids,
             compiled,
+            explanations,
             words: vocabulary.words,
             word_keys,
+            word_groups,
             prefix_automaton,
             prefix_heads,
             head_len,
@@ -328,9 +343,13 @@ impl Matcher {
         for i in candidates {
             let query = &self.compiled[i as usize];
             if index.matches(query) {
+                let mut spans = index.spans(query);
+                if let Some(explain) = &self.explanations[i as usize] {
+                    crate::query::explain_spans(explain, &mut spans);
+                }
                 hits.push(MatchHit {
                     watchlist: self.watchlists[i as usize],
-                    spans: index.spans(query),
+                    spans,
                 });
             }
         }
@@ -361,12 +380,16 @@ impl Matcher {
         let total = doc.title.len() + doc.body.len();
         let mut term_at = Vec::with_capacity(total);
         let mut word_postings: Vec<(WordId, u32)> = Vec::new();
+        let mut group_postings: Vec<(compile::GroupId, u32)> = Vec::new();
         let mut seen_words = vec![0u64; self.word_keys.len().div_ceil(64)];
         for (pos, word) in doc.title.words().chain(doc.body.words()).enumerate() {
             match self.words.get(word) {
                 Some(&id) => {
                     term_at.push(id);
                     word_postings.push((id, pos as u32));
+                    for &group in &self.word_groups[id as usize] {
+                        group_postings.push((group, pos as u32));
+                    }
                     let (slot, bit) = ((id / 64) as usize, 1u64 << (id % 64));
                     if seen_words[slot] & bit == 0 {
                         seen_words[slot] |= bit;
@@ -398,7 +421,7 @@ impl Matcher {
         }
         add(&self.always);
         candidates.sort_unstable();
-        let index = DocIndex::new(doc, term_at, word_postings, prefix_postings);
+        let index = DocIndex::new(doc, term_at, word_postings, prefix_postings, group_postings);
         (index, candidates)
     }
 }
@@ -460,6 +483,7 @@ pub(crate) fn spans_from_hits(doc: &TokenizedDocument<'_>, hits: &mut [Hit]) -> 
                 start,
                 end,
                 text: text[start..end].to_string(),
+                term: None,
             }
         })
         .collect()

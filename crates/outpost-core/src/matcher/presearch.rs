@@ -50,12 +50,23 @@ fn choose(node: &Node) -> Option<(Vec<Key>, f64)> {
         Node::And(children) => cheapest(children.iter().filter_map(choose)),
         Node::Or(children) => {
             let mut keys = Vec::new();
-            let mut cost = 0.0;
+            let (mut sum, mut max) = (0.0, 0.0f64);
             for child in children {
                 let (child_keys, child_cost) = choose(child)?;
                 keys.extend(child_keys);
-                cost += child_cost;
+                sum += child_cost;
+                max = max.max(child_cost);
             }
+            // A term with its spelling variants is an OR of many words of
+            // which the term is by far the commonest: the OR costs its
+            // commonest branch and a little for each other one, so that
+            // expanding a word does not make the presearch prefer a common
+            // word next to it.
+            let cost = if children.iter().all(|c| matches!(c, Node::Word(_))) {
+                max + 0.1 * (sum - max)
+            } else {
+                sum
+            };
             Some((keys, cost))
         }
         // The excluded text says nothing about what a match contains.

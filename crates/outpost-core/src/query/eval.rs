@@ -20,7 +20,9 @@ impl Query {
     pub fn matches_tokenized(&self, doc: &TokenizedDocument<'_>) -> Option<Vec<Span>> {
         let mut hits = Vec::new();
         if eval(&self.root, doc, None, &mut hits) {
-            Some(spans_from_hits(doc, &mut hits))
+            let mut spans = spans_from_hits(doc, &mut hits);
+            self.explain_spans(&mut spans);
+            Some(spans)
         } else {
             None
         }

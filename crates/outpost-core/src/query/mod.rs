@@ -11,7 +11,15 @@
 //! A NEAR/5 B                   within 5 words, either order
 //! title:"…"  body:…            the text must be in the title / body
 //! source:asiaplus  lang:ru     the article's source / language
+//! =Khorog                      only as written: no spelling variants
 //! ```
+//!
+//! Every word and prefix of four letters or more also matches its spelling
+//! variants in other scripts and standard romanisations
+//! ([`crate::variants`]) once the query is expanded with
+//! [`Query::with_variants`], as watchlists are; `=term` or `="a phrase"`
+//! opts out (a word written with `=` anywhere in a query is matched as
+//! written everywhere in it).
 //!
 //! Operators are upper case; lower-case `and`, `or`, `not` and `near` are
 //! ordinary words. Precedence, tightest first: `NOT`/`-`, `NEAR/n`, `AND`
@@ -28,7 +36,11 @@
 //! ([`Query::parse_search`]).
 
 mod eval;
+mod expand;
 mod parse;
+
+pub use expand::TermVariants;
+pub(crate) use expand::explain_spans;
 
 use std::fmt;
 
@@ -38,6 +50,10 @@ use crate::model::Field;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Query {
     root: Node,
+    /// Normalised words and prefixes written with `=`.
+    exact: Vec<String>,
+    /// After [`Query::with_variants`]: which term each variant came from.
+    explain: Option<std::sync::Arc<crate::variants::Explain>>,
 }
 
 /// A syntax error, with the 1-based character column where it was noticed.
@@ -130,7 +146,11 @@ pub(crate) enum Syntax {
 impl Query {
     /// Parses and validates a query typed by the analyst.
     pub fn parse(text: &str) -> Result<Query, QueryError> {
-        parse::parse(text, Syntax::Watchlist).map(|root| Query { root })
+        parse::parse(text, Syntax::Watchlist).map(|(root, exact)| Query {
+            root,
+            exact,
+            explain: None,
+        })
     }
 
     /// Parses a full-text search: the same language and limits as a
@@ -139,7 +159,11 @@ impl Query {
     /// for the search filters); the store
     /// translates the tree for its index.
     pub fn parse_search(text: &str) -> Result<Query, QueryError> {
-        parse::parse(text, Syntax::Search).map(|root| Query { root })
+        parse::parse(text, Syntax::Search).map(|(root, _)| Query {
+            root,
+            exact: Vec::new(),
+            explain: None,
+        })
     }
 
     /// The parsed tree.
@@ -151,7 +175,16 @@ impl Query {
     /// generated queries in tests and benchmarks. The caller promises the tree
     /// is what the parser could produce (normalised words, no bare `NOT`).
     pub fn from_node(root: Node) -> Query {
-        Query { root }
+        Query {
+            root,
+            exact: Vec::new(),
+            explain: None,
+        }
+    }
+
+    /// The normalised words and prefixes written with `=`.
+    pub fn exact(&self) -> &[String] {
+        &self.exact
     }
 
     /// Every normalised word the query looks for (in words and phrases,
@@ -227,15 +260,47 @@ impl Node {
 /// `AND(OR("tajik afghan border", NEAR/3(tajik*, afghan*)), NOT(drill))`.
 impl fmt::Display for Query {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.root, f)
+        fmt::Display::fmt(
+            &Shown {
+                node: &self.root,
+                exact: &self.exact,
+            },
+            f,
+        )
     }
 }
 
 impl fmt::Display for Node {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Node::Word(w) => f.write_str(w),
-            Node::Prefix(p) => write!(f, "{p}*"),
+        fmt::Display::fmt(
+            &Shown {
+                node: self,
+                exact: &[],
+            },
+            f,
+        )
+    }
+}
+
+/// A node shown with its exact (`=`) words marked.
+struct Shown<'a> {
+    node: &'a Node,
+    exact: &'a [String],
+}
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let exact = self.exact;
+        let mark = |w: &str| {
+            if exact.iter().any(|e| e == w) {
+                "="
+            } else {
+                ""
+            }
+        };
+        match self.node {
+            Node::Word(w) => write!(f, "{}{w}", mark(w)),
+            Node::Prefix(p) => write!(f, "{}{p}*", mark(p)),
             Node::Phrase(items) => {
                 f.write_str("\"")?;
                 for (i, item) in items.iter().enumerate() {
@@ -243,8 +308,8 @@ impl fmt::Display for Node {
                         f.write_str(" ")?;
                     }
                     match item {
-                        PhraseItem::Word(w) => f.write_str(w)?,
-                        PhraseItem::Prefix(p) => write!(f, "{p}*")?,
+                        PhraseItem::Word(w) => write!(f, "{}{w}", mark(w))?,
+                        PhraseItem::Prefix(p) => write!(f, "{}{p}*", mark(p))?,
                     }
                 }
                 f.write_str("\"")
@@ -253,25 +318,35 @@ impl fmt::Display for Node {
                 left,
                 right,
                 distance,
-            } => write!(f, "NEAR/{distance}({left}, {right})"),
-            Node::And(children) => write_list(f, "AND", children),
-            Node::Or(children) => write_list(f, "OR", children),
-            Node::Not(inner) => write!(f, "NOT({inner})"),
-            Node::Field(Field::Title, inner) => write!(f, "title:{inner}"),
-            Node::Field(Field::Body, inner) => write!(f, "body:{inner}"),
+            } => write!(
+                f,
+                "NEAR/{distance}({}, {})",
+                Shown { node: left, exact },
+                Shown { node: right, exact }
+            ),
+            Node::And(children) => write_list(f, "AND", children, exact),
+            Node::Or(children) => write_list(f, "OR", children, exact),
+            Node::Not(inner) => write!(f, "NOT({})", Shown { node: inner, exact }),
+            Node::Field(Field::Title, inner) => write!(f, "title:{}", Shown { node: inner, exact }),
+            Node::Field(Field::Body, inner) => write!(f, "body:{}", Shown { node: inner, exact }),
             Node::Source(s) => write!(f, "source:{}", quote_if_needed(s)),
             Node::Lang(l) => write!(f, "lang:{}", quote_if_needed(l)),
         }
     }
 }
 
-fn write_list(f: &mut fmt::Formatter<'_>, op: &str, children: &[Node]) -> fmt::Result {
+fn write_list(
+    f: &mut fmt::Formatter<'_>,
+    op: &str,
+    children: &[Node],
+    exact: &[String],
+) -> fmt::Result {
     write!(f, "{op}(")?;
     for (i, child) in children.iter().enumerate() {
         if i > 0 {
             f.write_str(", ")?;
         }
-        write!(f, "{child}")?;
+        write!(f, "{}", Shown { node: child, exact })?;
     }
     f.write_str(")")
 }

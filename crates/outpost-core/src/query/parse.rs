@@ -10,7 +10,7 @@ use super::{
 use crate::model::Field;
 use crate::normalize::tokenize;
 
-pub(super) fn parse(text: &str, syntax: Syntax) -> Result<Node, QueryError> {
+pub(super) fn parse(text: &str, syntax: Syntax) -> Result<(Node, Vec<String>), QueryError> {
     let tokens = lex(text, syntax)?;
     if tokens.is_empty() {
         return Err(error(
@@ -27,6 +27,7 @@ pub(super) fn parse(text: &str, syntax: Syntax) -> Result<Node, QueryError> {
         terms: 0,
         field: None,
         syntax,
+        exact: Vec::new(),
     };
     let parsed = parser.parse_or()?;
     if let Some(tok) = parser.peek() {
@@ -44,7 +45,7 @@ pub(super) fn parse(text: &str, syntax: Syntax) -> Result<Node, QueryError> {
              expected a word or phrase that must match next to it, e.g. border -drill",
         ));
     }
-    Ok(parsed.node)
+    Ok((parsed.node, parser.exact))
 }
 
 fn error(text: &str, byte: usize, message: &str) -> QueryError {
@@ -162,6 +163,18 @@ fn lex(text: &str, syntax: Syntax) -> Result<Vec<Tok>, QueryError> {
             i += 1;
             continue;
         }
+        // `="…"`: an exact phrase; the '=' travels inside the phrase text.
+        let exact_phrase = c == '='
+            && text[i + 1..]
+                .chars()
+                .next()
+                .is_some_and(|n| QUOTES.iter().any(|(open, _)| *open == n));
+        let c = if exact_phrase {
+            i += 1;
+            text[i..].chars().next().expect("checked above")
+        } else {
+            c
+        };
         if let Some((_, closes)) = QUOTES.iter().find(|(open, _)| *open == c) {
             let body_start = i + c.len_utf8();
             let Some(rel) = text[body_start..].find(|ch: char| closes.contains(&ch)) else {
@@ -176,8 +189,9 @@ fn lex(text: &str, syntax: Syntax) -> Result<Vec<Tok>, QueryError> {
             };
             let body_end = body_start + rel;
             let close_len = text[body_end..].chars().next().map_or(1, char::len_utf8);
+            let marker = if exact_phrase { "=" } else { "" };
             tokens.push(Tok {
-                kind: Kind::Phrase(text[body_start..body_end].to_string()),
+                kind: Kind::Phrase(format!("{marker}{}", &text[body_start..body_end])),
                 start,
             });
             i = body_end + close_len;
@@ -349,6 +363,8 @@ impl Parsed {
 }
 
 struct Parser<'t> {
+    /// Words and prefixes written with `=`, matched only as written.
+    exact: Vec<String>,
     text: &'t str,
     tokens: Vec<Tok>,
     pos: usize,
@@ -782,8 +798,18 @@ impl Parser<'_> {
     fn phrase_node(&mut self, raw: &str, start: usize) -> Result<Node, QueryError> {
         let open_len = self.text[start..].chars().next().map_or(1, char::len_utf8);
         let mut items = Vec::new();
+        let (raw, exact) = match raw.strip_prefix('=') {
+            Some(rest) => (rest, true),
+            None => (raw, false),
+        };
         for piece in raw.split_whitespace() {
             let offset = start + open_len + (piece.as_ptr() as usize - raw.as_ptr() as usize);
+            let marked = format!("={piece}");
+            let piece = if exact && !piece.starts_with('=') {
+                marked.as_str()
+            } else {
+                piece
+            };
             self.push_items(&mut items, piece, offset)?;
         }
         if items.is_empty() {
@@ -800,11 +826,23 @@ impl Parser<'_> {
         raw: &str,
         start: usize,
     ) -> Result<(), QueryError> {
+        // `=term`: matched only as written (no spelling variants).
+        let (raw, exact) = match raw.strip_prefix('=') {
+            Some(rest) if self.syntax == Syntax::Watchlist => (rest, true),
+            _ => (raw, false),
+        };
         let (text, is_prefix) = match raw.strip_suffix('*') {
             Some(stem) => (stem.trim_end_matches('*'), true),
             None => (raw, false),
         };
         let tokens = tokenize(text);
+        if exact {
+            for token in &tokens {
+                if !self.exact.contains(&token.text) {
+                    self.exact.push(token.text.clone());
+                }
+            }
+        }
         let count = tokens.len();
         for (i, token) in tokens.into_iter().enumerate() {
             self.count_term(start)?;

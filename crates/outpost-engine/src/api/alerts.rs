@@ -22,7 +22,37 @@ pub fn alert_view(a: outpost_core::AlertRow) -> AlertView {
         story_sources: a.story_sources,
         note: a.note,
         tags: a.tags,
+        awaiting_confirmation: None,
     }
+}
+
+/// Marks an alert whose watchlist still waits for corroboration (its story
+/// not yet announced, too few independent outlets): "awaiting confirmation
+/// (1 of 2)".
+fn with_gate(
+    engine: &Engine,
+    store: &outpost_store::Store,
+    mut view: AlertView,
+) -> Result<AlertView> {
+    let gate = {
+        let compiled = engine.compiled.read().expect("matcher lock");
+        compiled
+            .meta
+            .get(&view.watchlist_id)
+            .map(|w| (w.min_sources, w.gate_bypass_critical))
+    };
+    let (Some((min_sources, bypass)), Some(story)) = (gate, view.story_id) else {
+        return Ok(view);
+    };
+    if min_sources <= 1 || store.story_notified_max(story)?.is_some() {
+        return Ok(view);
+    }
+    let sources = crate::alerting::story_outlets(store, Some(story), min_sources)?;
+    if outpost_core::policy::gate_closed(sources, min_sources, view.severity, bypass) {
+        view.awaiting_confirmation =
+            Some(outpost_core::policy::awaiting_label(sources, min_sources));
+    }
+    Ok(view)
 }
 
 pub fn list_alerts(engine: &Engine, f: AlertFilterInput) -> Result<Vec<AlertView>> {
@@ -37,12 +67,12 @@ pub fn list_alerts(engine: &Engine, f: AlertFilterInput) -> Result<Vec<AlertView
         limit: if f.limit == 0 { 200 } else { f.limit },
         offset: f.offset,
     };
-    Ok(engine
-        .reader()
+    let store = engine.reader();
+    store
         .list_alerts(&filter)?
         .into_iter()
-        .map(alert_view)
-        .collect())
+        .map(|row| with_gate(engine, &store, alert_view(row)))
+        .collect()
 }
 
 pub fn article_view(a: &outpost_core::Article) -> ArticleView {
@@ -108,7 +138,7 @@ pub fn get_alert(engine: &Engine, id: AlertId) -> Result<AlertDetail> {
     let spans = row.spans.clone();
     let article = with_snapshot(&store, article_view(&article))?;
     Ok(AlertDetail {
-        alert: alert_view(row),
+        alert: with_gate(engine, &store, alert_view(row))?,
         article,
         query,
         spans,

@@ -23,6 +23,9 @@ pub fn list_watchlists(engine: &Engine) -> Result<Vec<WatchlistView>> {
             scope_langs: w.scope_langs,
             color: w.color.unwrap_or_else(|| DEFAULT_COLOR.to_string()),
             problem: engine.watchlist_problem(w.id),
+            dropped_variants: w.dropped_variants,
+            min_sources: w.min_sources,
+            gate_bypass_critical: w.gate_bypass_critical,
         })
         .collect())
 }
@@ -34,12 +37,18 @@ pub fn check_query(query: &str) -> QueryCheck {
             canonical: Some(q.to_string()),
             column: None,
             message: None,
+            terms: q
+                .term_variants(&[])
+                .into_iter()
+                .map(TermVariantsView::from)
+                .collect(),
         },
         Err(e) => QueryCheck {
             ok: false,
             canonical: None,
             column: Some(e.column as u32),
             message: Some(e.message.clone()),
+            terms: Vec::new(),
         },
     }
 }
@@ -47,7 +56,17 @@ pub fn check_query(query: &str) -> QueryCheck {
 /// Runs a draft query over the most recent archive articles (newest first)
 /// and returns up to `limit` matches with their spans.
 pub fn preview_query(engine: &Engine, query: &str, limit: u32) -> Result<Vec<PreviewHit>> {
-    let q = Query::parse(query)?;
+    preview_query_without(engine, query, &[], limit)
+}
+
+/// [`preview_query`] without the spelling variants the analyst dropped.
+pub fn preview_query_without(
+    engine: &Engine,
+    query: &str,
+    dropped_variants: &[String],
+    limit: u32,
+) -> Result<Vec<PreviewHit>> {
+    let q = Query::parse(query)?.with_variants(dropped_variants);
     let store = engine.reader();
     let mut hits = Vec::new();
     let mut before: Option<ArticleId> = None;
@@ -134,6 +153,12 @@ pub fn save_watchlist(
         return Err(EngineError::invalid("a watchlist needs a name"));
     }
     let color = Some(input.color).filter(|c| !c.trim().is_empty());
+    let gate = outpost_core::WatchlistPatch {
+        dropped_variants: Some(input.dropped_variants.clone()),
+        min_sources: Some(input.min_sources.max(1)),
+        gate_bypass_critical: Some(input.gate_bypass_critical),
+        ..Default::default()
+    };
     let w = match id {
         None => engine.add_watchlist(&outpost_core::NewWatchlist {
             name: input.name.trim().to_string(),
@@ -155,8 +180,15 @@ pub fn save_watchlist(
                 scope_sources: Some(input.scope_sources),
                 scope_langs: Some(input.scope_langs),
                 color: Some(color),
+                ..gate.clone()
             },
         )?,
+    };
+    // A new watchlist's gate and dropped variants are set right after it.
+    let w = if id.is_none() {
+        engine.update_watchlist(w.id, &gate)?
+    } else {
+        w
     };
     if backfill {
         engine.backfill(w.id)?;

@@ -29,6 +29,7 @@ fn alert(watchlist_id: i64, article_id: i64) -> NewAlert {
             start: 0,
             end: 6,
             text: "Border".into(),
+            term: None,
         }],
         story_id: None,
         created_at: t0(),
@@ -488,6 +489,7 @@ fn an_alert_stores_its_first_spans_and_lists_load_none() {
             start: i * 7,
             end: i * 7 + 6,
             text: "border".into(),
+            term: None,
         })
         .collect();
     let id = store.insert_alert(&many).unwrap().unwrap();
