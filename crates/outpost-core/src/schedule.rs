@@ -210,22 +210,33 @@ impl Demand {
 }
 
 impl Pace {
-    /// The fastest pace whose checks fit in `budget_per_hour`, less a
-    /// headroom of [`BUDGET_HEADROOM`] for the jitter and for bursts
-    /// between two refreshes of the pace: found by bisection, since every
-    /// source's checks per hour fall as the pace grows. When even the
-    /// ceiling everywhere does not fit, every rate-driven source goes to
-    /// the ceiling.
+    /// The fastest pace whose checks fit in `budget_per_hour`: the
+    /// rate-driven sources share what the others leave, less a headroom
+    /// of [`BUDGET_HEADROOM`] for the jitter and for bursts between two
+    /// refreshes of the pace. Found by bisection, since every source's
+    /// checks per hour fall as the pace grows. When even the ceiling
+    /// everywhere does not fit, every rate-driven source goes to the
+    /// ceiling; with no rate-driven source, the default pace.
     pub fn for_budget(demands: &[Demand], budget_per_hour: f64) -> Pace {
-        let budget_per_hour = budget_per_hour * (1.0 - BUDGET_HEADROOM);
-        let total = |p: Pace| demands.iter().map(|d| d.per_hour(p)).sum::<f64>();
+        let set: f64 = demands
+            .iter()
+            .map(|d| match d {
+                Demand::Set { per_hour } => *per_hour,
+                Demand::Rate { .. } => 0.0,
+            })
+            .sum();
+        if !demands.iter().any(|d| matches!(d, Demand::Rate { .. })) {
+            return Pace::default();
+        }
+        let for_rates = (budget_per_hour - set) * (1.0 - BUDGET_HEADROOM);
+        let total = |p: Pace| demands.iter().map(|d| d.per_hour(p)).sum::<f64>() - set;
         let (mut lo, mut hi) = (1e-4_f64, 1e3_f64);
-        if total(Pace { hours: lo }) <= budget_per_hour {
+        if total(Pace { hours: lo }) <= for_rates {
             return Pace { hours: lo };
         }
         for _ in 0..60 {
             let mid = (lo * hi).sqrt();
-            if total(Pace { hours: mid }) <= budget_per_hour {
+            if total(Pace { hours: mid }) <= for_rates {
                 hi = mid;
             } else {
                 lo = mid;
@@ -393,18 +404,23 @@ fn rule(h: &History<'_>, now: Timestamp) -> Rule {
             reason: Reason::Priority,
         };
     }
-    let known_h = hours(now - h.since);
-    if h.published.len() < 3 && known_h < 24.0 {
+    let (rate, burst) = expected_rate(h.published, h.since, now);
+    if burst > 0 {
+        return Rule::ByRate {
+            rate,
+            reason: Some(Reason::Burst { items: burst }),
+        };
+    }
+    // Less than a day seen, counting the backlog a first check brings: too
+    // little to tell a rhythm from chance.
+    let seen_from = h.published.first().map_or(h.since, |&t| t.min(h.since));
+    if hours(now - seen_from) < 24.0 {
         return Rule::Set {
             every: LEARNING.max(floor),
             reason: Reason::Learning,
         };
     }
-    let (rate, burst) = expected_rate(h.published, h.since, now);
-    Rule::ByRate {
-        rate,
-        reason: (burst > 0).then_some(Reason::Burst { items: burst }),
-    }
+    Rule::ByRate { rate, reason: None }
 }
 
 fn by_rate(rate: f64, floor: Duration, pace: Pace) -> Duration {
@@ -675,8 +691,13 @@ mod tests {
         let budget = 200.0;
         let pace = Pace::for_budget(&demands, budget);
         let used: f64 = demands.iter().map(|d| d.per_hour(pace)).sum();
-        let aim = budget * (1.0 - BUDGET_HEADROOM);
+        let aim = 12.0 + (budget - 12.0) * (1.0 - BUDGET_HEADROOM);
         assert!(used <= aim && used > aim * 0.99, "{used}");
+        assert_eq!(
+            Pace::for_budget(&[Demand::Set { per_hour: 4.0 }], 1.0),
+            Pace::default(),
+            "nothing to pace"
+        );
         // A budget below the ceilings' sum puts every rate source there.
         let tight = Pace::for_budget(&demands, 1.0);
         let at_ceiling = Demand::Rate {

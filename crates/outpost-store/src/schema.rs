@@ -15,7 +15,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 use crate::error::Result;
 
 /// Migration `i` (0-based) brings the schema from version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3_PENDING_MOVE, V4_SAVED, V5_LEASES];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3_PENDING_MOVE, V4_SAVED, V5_LEASES, V6_SCHEDULE];
 
 /// The schema version this build writes and understands.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -279,6 +279,39 @@ CREATE TABLE pending_notifications (
     alert_id INTEGER PRIMARY KEY REFERENCES alerts(id) ON DELETE CASCADE,
     since    INTEGER NOT NULL
 );
+"#;
+
+/// Schema version 6: what the adaptive scheduler learns from and decides
+/// (issue 19). `source_publishes` keeps the publish times of each source's
+/// recent items (first-seen time for undated ones), at most
+/// `outpost_core::schedule::HISTORY_ITEMS` per source; an upgraded archive
+/// starts from the articles it already holds. `interval_fixed` marks an
+/// interval the analyst chose (every interval other than the 15-minute
+/// default was chosen), `priority` a source polled at its floor while
+/// active, and `check_every_secs` / `check_reason` the scheduler's last
+/// decision, for the Sources page.
+const V6_SCHEDULE: &str = r#"
+ALTER TABLE sources ADD COLUMN interval_fixed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sources ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sources ADD COLUMN check_every_secs INTEGER;
+ALTER TABLE sources ADD COLUMN check_reason TEXT;
+UPDATE sources SET interval_fixed = 1 WHERE interval_secs <> 900;
+
+CREATE TABLE source_publishes (
+    source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+    at        INTEGER NOT NULL,
+    PRIMARY KEY (source_id, at)
+) WITHOUT ROWID;
+
+INSERT OR IGNORE INTO source_publishes (source_id, at)
+SELECT source_id, at FROM (
+    SELECT x.source_id AS source_id,
+           min(coalesce(a.published, x.first_seen), x.first_seen) AS at,
+           row_number() OVER (
+               PARTITION BY x.source_id
+               ORDER BY min(coalesce(a.published, x.first_seen), x.first_seen) DESC) AS n
+    FROM article_sources x JOIN articles a ON a.id = x.article_id)
+WHERE n <= 200;
 "#;
 
 /// Reads the schema version.
