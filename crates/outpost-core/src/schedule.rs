@@ -58,7 +58,7 @@ pub const PACE_EVERY: Duration = Duration::minutes(10);
 pub const HISTORY_ITEMS: usize = 200;
 pub const HISTORY_DAYS: i64 = 14;
 /// The share of the request budget the pace leaves unplanned.
-pub const BUDGET_HEADROOM: f64 = 0.05;
+pub const BUDGET_HEADROOM: f64 = 0.02;
 /// The pace before any budget is known: a source publishing once an hour
 /// is checked every 15 minutes.
 pub const DEFAULT_PACE_HOURS: f64 = 0.25;

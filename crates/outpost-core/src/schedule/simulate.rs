@@ -313,8 +313,10 @@ mod tests {
             adaptive.median_latency_secs < fixed.median_latency_secs / 2.0,
             "{adaptive:?} vs {fixed:?}"
         );
+        // Both make about 4 checks an hour per source, each give or take
+        // its ±10 % jitter.
         assert!(
-            adaptive.requests <= fixed.requests,
+            adaptive.requests as f64 <= fixed.requests as f64 * 1.01,
             "{adaptive:?} vs {fixed:?}"
         );
         // Per hour the budget holds give or take the jitter and the pace's
