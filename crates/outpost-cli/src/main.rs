@@ -46,6 +46,8 @@ enum Command {
     Backup(cmd::backup::Args),
     /// Delete articles older than the retention window (saved and alerted stay)
     Prune(cmd::prune::Args),
+    /// Replay publish-time traces against the scheduler
+    Schedule(cmd::schedule::Args),
 }
 
 fn main() -> ExitCode {
@@ -75,6 +77,7 @@ fn main() -> ExitCode {
         Command::Export(a) => cmd::export::run(&ctx, a),
         Command::Backup(a) => cmd::backup::run(&ctx, a),
         Command::Prune(a) => cmd::prune::run(&ctx, a),
+        Command::Schedule(a) => cmd::schedule::run(a),
     };
     match result {
         Ok(code) => code,

@@ -38,6 +38,7 @@ pub mod model;
 pub mod normalize;
 pub mod policy;
 pub mod query;
+pub mod schedule;
 pub mod story;
 pub mod variants;
 

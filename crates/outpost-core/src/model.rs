@@ -275,6 +275,10 @@ pub struct SourceHealth {
     pub avg_latency_ms: Option<u32>,
     pub etag: Option<String>,
     pub last_modified: Option<String>,
+    /// The scheduler's current interval for the source (before jitter)
+    /// and why (`schedule::Reason` in words), from its last check.
+    pub check_every_secs: Option<u32>,
+    pub check_reason: Option<String>,
 }
 
 /// A configured source with its health.
@@ -285,7 +289,14 @@ pub struct Source {
     pub settings: SourceSettings,
     pub url: String,
     pub name: String,
+    /// The analyst's interval when `interval_fixed`; otherwise the plain
+    /// schedule's, which the request budget counts (the scheduler learns
+    /// the source's own, see `schedule`).
     pub interval_secs: u32,
+    /// The analyst chose `interval_secs`; the scheduler keeps to it.
+    pub interval_fixed: bool,
+    /// Checked at its politeness floor while it is active.
+    pub priority: bool,
     pub lang: Option<String>,
     pub country: Option<String>,
     pub folder: Option<String>,

@@ -71,6 +71,17 @@ pub struct SourceView {
     pub enabled: bool,
     pub disabled_reason: Option<String>,
     pub interval_secs: u32,
+    /// The analyst fixed `interval_secs`; otherwise the scheduler learns
+    /// the source's rhythm.
+    pub interval_fixed: bool,
+    /// Checked at its floor while active.
+    pub priority: bool,
+    /// The scheduler's current interval (before jitter), once it has
+    /// checked the source.
+    pub check_every_secs: Option<u32>,
+    /// Why that interval, in words: "publishes ~every 12 min", "quiet:
+    /// every 2 h", "fixed by you", "backing off after 3 failures".
+    pub check_reason: Option<String>,
     pub lang: Option<String>,
     pub country: Option<String>,
     pub folder: Option<String>,

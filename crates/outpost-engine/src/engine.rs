@@ -79,6 +79,9 @@ pub struct Engine {
     next_reader: AtomicUsize,
     /// Names this engine in the poll leases it takes (see `scheduler`).
     pub(crate) holder: String,
+    /// The request budget's pace, worked out again every
+    /// `schedule::PACE_EVERY` (see `scheduler`).
+    pub(crate) pace: Mutex<crate::scheduler::PaceState>,
 }
 
 pub const USER_AGENT: &str = concat!(
@@ -135,6 +138,7 @@ impl Engine {
             poll_gate: tokio::sync::Mutex::new(()),
             clock: options.clock,
             holder: crate::scheduler::lease_holder(),
+            pace: Mutex::new(crate::scheduler::PaceState::default()),
             next_reader: AtomicUsize::new(0),
             readers: (0..READERS)
                 // A folder nobody may write to cannot hold the -shm file a
@@ -245,17 +249,34 @@ impl Engine {
             folder: input.folder,
             tags: input.tags,
         };
-        let id = self.store().add_source(&new, self.now())?;
+        let id = {
+            let store = self.store();
+            let id = store.add_source(&new, self.now())?;
+            // An interval the analyst typed is theirs to keep; without one
+            // the scheduler learns the source's rhythm.
+            if input.interval_secs.is_some() {
+                store.set_source_schedule(id, None, Some(true), None)?;
+            }
+            id
+        };
         self.events.emit(EngineEvent::SourcesChanged);
         self.wake.notify_one();
         Ok(self.store().get_source(id)?)
     }
 
     /// Adds a source exactly as given, without fetching it first (OPML
-    /// import, the default pack, scripts).
+    /// import, the default pack, scripts). An interval other than
+    /// [`DEFAULT_INTERVAL_SECS`] was chosen, so it is kept fixed.
     pub fn add_source_unchecked(&self, new: &NewSource) -> Result<SourceId> {
         check_folder(new.folder.as_deref())?;
-        let id = self.store().add_source(new, self.now())?;
+        let id = {
+            let store = self.store();
+            let id = store.add_source(new, self.now())?;
+            if new.interval_secs != DEFAULT_INTERVAL_SECS {
+                store.set_source_schedule(id, None, Some(true), None)?;
+            }
+            id
+        };
         self.events.emit(EngineEvent::SourcesChanged);
         Ok(id)
     }

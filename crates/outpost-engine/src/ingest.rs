@@ -60,6 +60,25 @@ impl WriteJob {
     }
 }
 
+impl Engine {
+    /// Writes a check's record with the next check planned from all the
+    /// source's history, and the plan's interval and reason for the
+    /// Sources page.
+    fn record_checked(
+        &self,
+        store: &Store,
+        source: &Source,
+        mut record: FetchRecord,
+    ) -> Result<()> {
+        let plan = self.plan_check(store, source, &record)?;
+        record.next_fetch_at = Some(plan.at);
+        store.record_fetch(source.id, &record)?;
+        let every = plan.every.num_seconds().clamp(0, i64::from(u32::MAX)) as u32;
+        store.set_source_plan(source.id, every, &plan.reason.to_string())?;
+        Ok(())
+    }
+}
+
 /// A source's name and what polling it did; `Err` is an archive error.
 pub(crate) type Written = (String, std::result::Result<SourceOutcome, String>);
 
@@ -147,7 +166,7 @@ impl Engine {
                 if let Some(reason) = disable {
                     store.set_source_enabled(source.id, false, Some(reason))?;
                 }
-                store.record_fetch(source.id, record)?;
+                self.record_checked(store, source, record.clone())?;
                 return Ok(SourceOutcome {
                     kind: kind.clone(),
                     ..SourceOutcome::default()
@@ -167,11 +186,24 @@ impl Engine {
         // The validators and the next poll time are stored last: until the
         // alerts exist, a crash leaves the source due and its feed is fetched
         // in full again.
+        // What the source published now teaches the scheduler its rhythm:
+        // each item new to this source, at its publication time (not after
+        // it was seen; feeds post-date items), else when it was first seen.
+        let published: Vec<_> = p
+            .articles
+            .iter()
+            .zip(&ingested)
+            .filter(|(_, i)| i.new_source)
+            .map(|(a, _)| a.published.map_or(at, |t| t.min(at)))
+            .collect();
+        if !published.is_empty() {
+            store.record_publishes(source.id, &published, at)?;
+        }
         let record = FetchRecord {
             new_items: new_articles,
             ..p.record.clone()
         };
-        store.record_fetch(source.id, &record)?;
+        self.record_checked(store, source, record)?;
         Ok(SourceOutcome {
             kind: OutcomeKind::Fetched,
             new_articles,

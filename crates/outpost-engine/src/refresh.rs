@@ -6,7 +6,6 @@
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
-use chrono::Duration;
 use outpost_core::{Source, Timestamp};
 use outpost_feeds::fetch::{FetchOutcome, FetchRequest};
 use outpost_store::{FetchRecord, NewArticle};
@@ -46,7 +45,7 @@ impl Engine {
         let fetcher = self.fetcher();
         let outcome = fetcher.fetch(&request).await;
         let now = self.now();
-        let next = now + jittered(source.interval_secs);
+        let next = crate::scheduler::provisional_next(&source, now);
         match outcome {
             FetchOutcome::NotModified { elapsed, .. } => {
                 let record = FetchRecord {
@@ -122,7 +121,8 @@ impl Engine {
         }
     }
 
-    /// A failed poll: the record with the next try backed off.
+    /// A failed poll: the record, with the server's Retry-After; the
+    /// writer plans the next try (backed off).
     fn failure(
         &self,
         source: Source,
@@ -131,18 +131,13 @@ impl Engine {
         retry_after: Option<StdDuration>,
     ) -> WriteJob {
         let now = self.now();
-        let failures = source.health.consecutive_failures + 1;
-        let base = StdDuration::from_secs(u64::from(source.interval_secs.max(60)));
-        let mut wait = outpost_feeds::fetch::backoff(failures, base, rand::random::<f64>());
-        if let Some(ra) = retry_after {
-            wait = wait.max(ra);
-        }
         let record = FetchRecord {
             at: now,
             ok: false,
             error: Some(msg.clone()),
-            next_fetch_at: Some(now + Duration::from_std(wait).unwrap_or(Duration::hours(1))),
+            next_fetch_at: Some(crate::scheduler::provisional_next(&source, now)),
             status,
+            retry_after,
             ..FetchRecord::default()
         };
         WriteJob {
@@ -207,6 +202,7 @@ impl Engine {
             last_modified: f.last_modified,
             next_fetch_at: Some(f.next),
             status: Some(f.status),
+            retry_after: None,
         };
         WriteJob {
             source,
@@ -283,15 +279,4 @@ pub(crate) struct SourceOutcome {
     /// Items older than the retention window, not stored.
     pub(crate) skipped_old: u32,
     pub(crate) alerts: Vec<Fresh>,
-}
-
-/// The next poll time: the interval with ±10% jitter, so sources added
-/// together do not stay in lockstep.
-fn jittered(interval_secs: u32) -> Duration {
-    let base = StdDuration::from_secs(u64::from(interval_secs.max(60)));
-    Duration::from_std(outpost_feeds::fetch::jittered_interval(
-        base,
-        rand::random::<f64>(),
-    ))
-    .unwrap_or(Duration::minutes(15))
 }

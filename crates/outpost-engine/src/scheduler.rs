@@ -1,11 +1,17 @@
-//! The scheduler: which sources are due, the poll cycle over them, and the
-//! loop that runs cycles until shutdown.
+//! The scheduler: which sources are due, the poll cycle over them, the
+//! loop that runs cycles until shutdown, and when each source is checked
+//! next: `outpost_core::schedule::next_check` on the source's history, at
+//! the pace that keeps every source's checks within the request budget
+//! (the same rule and pace `outpost schedule simulate` replays).
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration as StdDuration;
 
-use outpost_core::{Source, SourceId};
+use chrono::Duration;
+use outpost_core::schedule::{self, Demand, History, Pace, Plan};
+use outpost_core::{Source, SourceId, Timestamp};
+use outpost_store::{FetchRecord, Store};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -94,6 +100,7 @@ impl Engine {
     pub async fn poll(self: &Arc<Self>, only: Option<Vec<SourceId>>) -> Result<PollSummary> {
         let _gate = self.poll_gate.lock().await;
         let now = self.now();
+        self.refresh_pace(now)?;
         let due_only = only.is_none();
         let sources: Vec<Source> = {
             let store = self.store();
@@ -266,6 +273,175 @@ impl Engine {
         let secs = (next - now).num_milliseconds().clamp(1_000, 60_000);
         Some(StdDuration::from_millis(secs as u64))
     }
+}
+
+/// The request budget's pace and when it was worked out.
+#[derive(Debug, Default)]
+pub(crate) struct PaceState {
+    at: Option<Timestamp>,
+    pace: Pace,
+    budget_per_hour: f64,
+}
+
+impl Engine {
+    /// Works the pace out again from every enabled source's rate when it is
+    /// older than `schedule::PACE_EVERY`: the fastest pace at which all
+    /// sources' checks fit the request budget.
+    pub(crate) fn refresh_pace(&self, now: Timestamp) -> Result<()> {
+        {
+            let state = self.pace.lock().unwrap_or_else(|e| e.into_inner());
+            if state
+                .at
+                .is_some_and(|at| now - at < schedule::PACE_EVERY && at <= now)
+            {
+                return Ok(());
+            }
+        }
+        let settings = self.settings()?;
+        let (sources, histories) = {
+            let store = self.store();
+            (store.list_sources()?, store.publish_histories()?)
+        };
+        let enabled: Vec<&Source> = sources.iter().filter(|s| s.enabled).collect();
+        let budget = f64::from(
+            settings
+                .request_budget_per_hour
+                .unwrap_or_else(|| default_budget(enabled.iter().copied())),
+        );
+        let demands: Vec<Demand> = enabled
+            .iter()
+            .map(|s| {
+                let published = histories.get(&s.id).map_or(&[][..], Vec::as_slice);
+                schedule::demand(&history(s, published, None, None), now)
+            })
+            .collect();
+        let pace = Pace::for_budget(&demands, budget);
+        *self.pace.lock().unwrap_or_else(|e| e.into_inner()) = PaceState {
+            at: Some(now),
+            pace,
+            budget_per_hour: budget,
+        };
+        Ok(())
+    }
+
+    /// Sets how a source is scheduled: a fixed interval (`interval_secs`,
+    /// which makes it fixed), back to learning its rhythm (`fixed:
+    /// Some(false)`, which restores the default interval the budget counts),
+    /// and the priority flag. `None` leaves a setting as it is.
+    pub fn set_source_schedule(
+        &self,
+        id: SourceId,
+        interval_secs: Option<u32>,
+        fixed: Option<bool>,
+        priority: Option<bool>,
+    ) -> Result<Source> {
+        if let Some(secs) = interval_secs
+            && !(60..=7 * 86_400).contains(&secs)
+        {
+            return Err(crate::error::EngineError::invalid(format!(
+                "An interval of {secs} seconds is out of range; choose between 1 minute and 7 days"
+            )));
+        }
+        let (interval_secs, fixed) = match (interval_secs, fixed) {
+            (Some(secs), None) => (Some(secs), Some(true)),
+            (None, Some(false)) => (Some(crate::engine::DEFAULT_INTERVAL_SECS), Some(false)),
+            other => other,
+        };
+        let source = {
+            let store = self.store();
+            store.set_source_schedule(id, interval_secs, fixed, priority)?;
+            store.get_source(id)?
+        };
+        // The budget and every source's share of it change with this.
+        self.pace.lock().unwrap_or_else(|e| e.into_inner()).at = None;
+        self.events.emit(EngineEvent::SourcesChanged);
+        self.wake();
+        Ok(source)
+    }
+
+    /// The checks per hour the scheduler holds to now (after the first
+    /// cycle; 0 before).
+    pub fn request_budget_per_hour(&self) -> f64 {
+        self.pace
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .budget_per_hour
+    }
+
+    /// The next check of `source` after the check `record` describes,
+    /// whose new items (if any) are already in the source's history: the
+    /// one rule, at the current pace. Runs in the writer's transaction.
+    pub(crate) fn plan_check(
+        &self,
+        store: &Store,
+        source: &Source,
+        record: &FetchRecord,
+    ) -> Result<Plan> {
+        let published = store.publish_history(source.id)?;
+        let pace = self.pace.lock().unwrap_or_else(|e| e.into_inner()).pace;
+        let failures = if record.ok {
+            0
+        } else {
+            source.health.consecutive_failures + 1
+        };
+        let answers_304 = record.status == Some(304)
+            || record.etag.is_some()
+            || record.last_modified.is_some()
+            || source.health.etag.is_some()
+            || source.health.last_modified.is_some();
+        let mut h = history(source, &published, Some(answers_304), record.retry_after);
+        h.failures = failures;
+        Ok(schedule::next_check(
+            &h,
+            record.at,
+            pace,
+            rand::random::<f64>(),
+        ))
+    }
+}
+
+/// What the rule knows of a source, from the archive.
+fn history<'a>(
+    s: &Source,
+    published: &'a [Timestamp],
+    answers_304: Option<bool>,
+    retry_after: Option<StdDuration>,
+) -> History<'a> {
+    let answers_304 =
+        answers_304.unwrap_or(s.health.etag.is_some() || s.health.last_modified.is_some());
+    History {
+        published,
+        since: s.created_at,
+        failures: s.health.consecutive_failures,
+        retry_after: retry_after.and_then(|d| Duration::from_std(d).ok()),
+        floor: schedule::politeness_floor(s.kind.as_str(), answers_304),
+        fixed: s
+            .interval_fixed
+            .then(|| Duration::seconds(i64::from(s.interval_secs.max(60)))),
+        priority: s.priority,
+    }
+}
+
+/// The default request budget: what polling every source at its own
+/// interval (15 minutes unless the analyst fixed another) would make.
+pub fn default_budget<'a>(sources: impl IntoIterator<Item = &'a Source>) -> u32 {
+    let per_hour: f64 = sources
+        .into_iter()
+        .map(|s| 3600.0 / f64::from(s.interval_secs.max(60)))
+        .sum();
+    (per_hour.ceil() as u32).max(1)
+}
+
+/// A next check for the refresh stage to carry: the source's last planned
+/// interval from now. The writer replaces it with the plan that knows what
+/// this check found (`Engine::plan_check`).
+pub(crate) fn provisional_next(source: &Source, now: Timestamp) -> Timestamp {
+    let secs = source
+        .health
+        .check_every_secs
+        .unwrap_or(source.interval_secs)
+        .max(60);
+    now + Duration::seconds(i64::from(secs))
 }
 
 /// How long a poll lease holds when its holder neither finishes nor dies:

@@ -34,6 +34,10 @@ pub struct Settings {
     /// or an IANA zone name ("Asia/Dushanbe"). The UI formats with it
     /// (list, reader, search); exports still write UTC (RFC 3339).
     pub time_zone: Option<String>,
+    /// Checks per hour the scheduler may make over all sources; `null`
+    /// for what a fixed 15-minute schedule (or each source's fixed
+    /// interval) would make for the same sources.
+    pub request_budget_per_hour: Option<u32>,
 }
 
 impl Default for Settings {
@@ -48,6 +52,7 @@ impl Default for Settings {
             remote_images: false,
             theme: Theme::System,
             time_zone: None,
+            request_budget_per_hour: None,
         }
     }
 }
@@ -73,6 +78,11 @@ impl Settings {
         if self.rate_limit_count == 0 || self.rate_limit_minutes == 0 {
             return Err(EngineError::invalid(
                 "the rate limit needs at least 1 notification in at least 1 minute",
+            ));
+        }
+        if self.request_budget_per_hour == Some(0) {
+            return Err(EngineError::invalid(
+                "the request budget needs at least 1 check per hour; leave it empty for the default",
             ));
         }
         if self.retention_days == 0 {

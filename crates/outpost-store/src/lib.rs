@@ -87,6 +87,7 @@ mod articles;
 mod error;
 mod misc;
 mod retention;
+mod schedule;
 pub mod schema;
 pub mod search;
 mod sources;

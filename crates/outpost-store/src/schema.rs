@@ -23,6 +23,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     V5_LEASES,
     V6_SOURCE_SETTINGS,
     V7_VARIANTS_GATE,
+    V8_SCHEDULE,
 ];
 
 /// The schema version this build writes and understands.
@@ -303,6 +304,39 @@ const V7_VARIANTS_GATE: &str = r#"
 ALTER TABLE watchlists ADD COLUMN dropped_variants TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE watchlists ADD COLUMN min_sources INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE watchlists ADD COLUMN gate_bypass_critical INTEGER NOT NULL DEFAULT 0;
+"#;
+
+/// Schema version 8: what the adaptive scheduler learns from and decides
+/// (issue 19). `source_publishes` keeps the publish times of each source's
+/// recent items (first-seen time for undated ones), at most
+/// `outpost_core::schedule::HISTORY_ITEMS` per source; an upgraded archive
+/// starts from the articles it already holds. `interval_fixed` marks an
+/// interval the analyst chose (every interval other than the 15-minute
+/// default was chosen), `priority` a source polled at its floor while
+/// active, and `check_every_secs` / `check_reason` the scheduler's last
+/// decision, for the Sources page.
+const V8_SCHEDULE: &str = r#"
+ALTER TABLE sources ADD COLUMN interval_fixed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sources ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sources ADD COLUMN check_every_secs INTEGER;
+ALTER TABLE sources ADD COLUMN check_reason TEXT;
+UPDATE sources SET interval_fixed = 1 WHERE interval_secs <> 900;
+
+CREATE TABLE source_publishes (
+    source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+    at        INTEGER NOT NULL,
+    PRIMARY KEY (source_id, at)
+) WITHOUT ROWID;
+
+INSERT OR IGNORE INTO source_publishes (source_id, at)
+SELECT source_id, at FROM (
+    SELECT x.source_id AS source_id,
+           min(coalesce(a.published, x.first_seen), x.first_seen) AS at,
+           row_number() OVER (
+               PARTITION BY x.source_id
+               ORDER BY min(coalesce(a.published, x.first_seen), x.first_seen) DESC) AS n
+    FROM article_sources x JOIN articles a ON a.id = x.article_id)
+WHERE n <= 200;
 "#;
 
 /// Reads the schema version.

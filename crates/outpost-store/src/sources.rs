@@ -24,12 +24,14 @@ pub struct FetchRecord {
     pub next_fetch_at: Option<Timestamp>,
     /// HTTP status, if a response arrived.
     pub status: Option<u16>,
+    /// How long the server asked to be left alone (Retry-After).
+    pub retry_after: Option<std::time::Duration>,
 }
 
 const SOURCE_COLUMNS: &str = "id, kind, url, name, interval_secs, lang, country, folder, tags, \
      enabled, disabled_reason, created_at, last_fetch_at, last_success_at, last_error, \
      last_status, consecutive_failures, next_fetch_at, items_seen, avg_latency_ms, etag, \
-     last_modified, settings";
+     last_modified, interval_fixed, priority, check_every_secs, check_reason, settings";
 
 /// Days of fetch log kept; older entries are trimmed by `prune`.
 pub(crate) const FETCH_LOG_DAYS: i64 = 30;
@@ -44,10 +46,12 @@ fn source_from_row(r: &Row<'_>) -> rusqlite::Result<Source> {
         kind: kind.parse().unwrap_or(SourceKind::Feed),
         // Settings a newer Outpost wrote in a shape this one cannot read
         // are left out rather than failing the list.
-        settings: serde_json::from_str(&r.get::<_, String>(22)?).unwrap_or_default(),
+        settings: serde_json::from_str(&r.get::<_, String>(26)?).unwrap_or_default(),
         url: r.get(2)?,
         name: r.get(3)?,
         interval_secs: r.get(4)?,
+        interval_fixed: r.get(22)?,
+        priority: r.get(23)?,
         lang: r.get(5)?,
         country: r.get(6)?,
         folder: r.get(7)?,
@@ -66,6 +70,8 @@ fn source_from_row(r: &Row<'_>) -> rusqlite::Result<Source> {
             avg_latency_ms: r.get(19)?,
             etag: r.get(20)?,
             last_modified: r.get(21)?,
+            check_every_secs: r.get(24)?,
+            check_reason: r.get(25)?,
         },
     })
 }

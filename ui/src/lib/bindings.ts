@@ -66,7 +66,26 @@ gdelt_query?: string | null,
  */
 provenance?: string | null, };
 
-export type Source = { id: number, kind: SourceKind, settings: SourceSettings, url: string, name: string, enabled: boolean, disabled_reason: string | null, interval_secs: number, lang: string | null, country: string | null, folder: string | null, tags: Array<string>, last_fetch_at: string | null, last_success_at: string | null, last_error: string | null, consecutive_failures: number, next_fetch_at: string | null, items_seen: number, avg_latency_ms: number | null, 
+export type Source = { id: number, kind: SourceKind, settings: SourceSettings, url: string, name: string, enabled: boolean, disabled_reason: string | null, interval_secs: number, 
+/**
+ * The analyst fixed `interval_secs`; otherwise the scheduler learns
+ * the source's rhythm.
+ */
+interval_fixed: boolean, 
+/**
+ * Checked at its floor while active.
+ */
+priority: boolean, 
+/**
+ * The scheduler's current interval (before jitter), once it has
+ * checked the source.
+ */
+check_every_secs: number | null, 
+/**
+ * Why that interval, in words: "publishes ~every 12 min", "quiet:
+ * every 2 h", "fixed by you", "backing off after 3 failures".
+ */
+check_reason: string | null, lang: string | null, country: string | null, folder: string | null, tags: Array<string>, last_fetch_at: string | null, last_success_at: string | null, last_error: string | null, consecutive_failures: number, next_fetch_at: string | null, items_seen: number, avg_latency_ms: number | null, 
 /**
  * Where the feed says it moved for good, on another host: the source
  * keeps polling its own address until the analyst accepts the move.
@@ -214,7 +233,13 @@ remote_images: boolean, theme: Theme,
  * or an IANA zone name ("Asia/Dushanbe"). The UI formats with it
  * (list, reader, search); exports still write UTC (RFC 3339).
  */
-time_zone: string | null, };
+time_zone: string | null, 
+/**
+ * Checks per hour the scheduler may make over all sources; `null`
+ * for what a fixed 15-minute schedule (or each source's fixed
+ * interval) would make for the same sources.
+ */
+request_budget_per_hour: number | null, };
 
 export type PollProgress = { done: number, total: number, current: string | null, new_articles: number, new_alerts: number, };
 

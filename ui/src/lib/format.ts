@@ -114,3 +114,14 @@ export function plural(n: number, one: string, many: string = one + "s"): string
 }
 
 build();
+
+/** A polling interval as a person says it: "45 s", "12 min", "2 h", "2.5 h", "3 days". */
+export function every(secs: number): string {
+  if (secs < 90) return `${Math.round(secs)} s`;
+  if (secs < 90 * 60) return `${Math.round(secs / 60)} min`;
+  if (secs < 36 * 3600) {
+    const h = secs / 3600;
+    return Math.abs(h - Math.round(h)) < 0.05 ? `${Math.round(h)} h` : `${h.toFixed(1)} h`;
+  }
+  return `${Math.round(secs / 86400)} days`;
+}

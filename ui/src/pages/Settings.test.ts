@@ -26,8 +26,25 @@ describe("Settings page", () => {
       remote_images: true,
       theme: "dark",
       time_zone: null,
+      request_budget_per_hour: null,
     });
     expect(app.settings?.theme).toBe("dark");
+  });
+
+  // Issue 19, item 3: the analyst may raise the request budget; empty
+  // means the default, and a nonsense value is refused with a sentence.
+  it("saves a raised request budget and refuses one below 1", async () => {
+    const { mock } = fresh();
+    render(Settings);
+    await waitFor(() => expect(screen.getByTestId("settings-form")).toBeTruthy());
+    await fireEvent.input(screen.getByTestId("request-budget"), { target: { value: "0" } });
+    await fireEvent.click(screen.getByTestId("settings-save"));
+    expect((await screen.findByTestId("settings-error")).textContent).toContain("at least 1");
+    expect(callsOf(mock, "save_settings")).toEqual([]);
+    await fireEvent.input(screen.getByTestId("request-budget"), { target: { value: "400" } });
+    await fireEvent.click(screen.getByTestId("settings-save"));
+    await waitFor(() => expect(callsOf(mock, "save_settings")).toHaveLength(1));
+    expect((callsOf(mock, "save_settings")[0]!.settings as { request_budget_per_hour: number | null }).request_budget_per_hour).toBe(400);
   });
 
   it("refuses a malformed proxy with a sentence, without calling the backend", async () => {

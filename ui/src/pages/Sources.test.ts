@@ -143,4 +143,22 @@ describe("Source editing (issue 20)", () => {
     expect((callsOf(mock, "add_source")[1]!.input as { keep_failing: boolean }).keep_failing).toBe(true);
     await waitFor(() => expect(mock.sources.some((x) => x.url === "https://new.example/missing.xml")).toBe(true));
   });
+
+  // Issue 19, item 5: each source shows how often it is checked now and
+  // why; an edited interval becomes the analyst's fixed one.
+  it("shows each source's current interval and why", async () => {
+    const { mock } = fresh();
+    render(Sources);
+    await waitFor(() => expect(screen.getByTestId("sources-table")).toBeTruthy());
+    expect(screen.getByTestId("source-interval-1").textContent).toBe("every 4 min · publishes ~every 12 min");
+    expect(screen.getByTestId("source-interval-2").textContent).toBe("every 30 min · fixed by you");
+    expect(screen.getByTestId("source-interval-4").textContent).toBe("every 2 h · quiet: every 2 h");
+    expect(screen.getByTestId("source-interval-7").textContent).toBe("every 60 min · backing off after 3 failures");
+    expect(screen.queryByTestId("source-interval-8"), "a disabled source is not checked").toBeNull();
+    await fireEvent.click(screen.getByTestId("source-edit-1"));
+    await fireEvent.input(screen.getByTestId("edit-interval"), { target: { value: "5" } });
+    await fireEvent.click(screen.getByTestId("edit-save"));
+    await waitFor(() => expect(screen.getByTestId("source-interval-1").textContent).toBe("every 5 min · fixed by you"));
+    expect(mock.sources[0]!.interval_fixed).toBe(true);
+  });
 });

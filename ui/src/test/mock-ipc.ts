@@ -68,7 +68,11 @@ const SOURCES: Array<Omit<Source, "id">> = [
   name: name!,
   enabled: i !== 7,
   disabled_reason: i === 7 ? "The feed answered 410 Gone; it was disabled." : null,
-  interval_secs: 600,
+  interval_secs: i === 1 ? 1800 : 900,
+  interval_fixed: i === 1,
+  priority: false,
+  check_every_secs: i === 7 ? null : i === 1 ? 1800 : i === 6 ? 3600 : i === 3 ? 7200 : 240,
+  check_reason: i === 7 ? null : i === 1 ? "fixed by you" : i === 6 ? "backing off after 3 failures" : i === 3 ? "quiet: every 2 h" : "publishes ~every 12 min",
   lang: lang ?? null,
   country: country ?? null,
   folder: folder ?? null,
@@ -146,6 +150,7 @@ export class MockBackend implements Backend {
     remote_images: false,
     theme: "system",
     time_zone: null,
+    request_budget_per_hour: null,
   };
   pollingPaused = false;
   notifications = { available: true, reason: null as string | null };
@@ -642,6 +647,8 @@ export class MockBackend implements Backend {
         if (!s) throw { code: "not_found", message: `Source ${a.id} does not exist.` } satisfies ApiError;
         const e = a.edit as SourceEdit;
         if (!e.name.trim()) throw { code: "invalid_input", message: "A source needs a name; type one, or keep the one it had." } satisfies ApiError;
+        // As the engine does: a changed interval becomes the analyst's fixed one.
+        if (e.interval_secs !== s.interval_secs) Object.assign(s, { interval_fixed: true, check_every_secs: e.interval_secs, check_reason: "fixed by you" });
         Object.assign(s, { name: e.name.trim(), interval_secs: e.interval_secs, lang: e.lang, folder: e.folder, tags: [...e.tags], enabled: e.enabled });
         s.disabled_reason = e.enabled ? null : "disabled by the analyst";
         return { ...s };

@@ -19,6 +19,7 @@ pub mod parse;
 pub mod poll;
 pub mod prune;
 pub mod query;
+pub mod schedule;
 pub mod search;
 pub mod sources;
 pub mod watchlists;

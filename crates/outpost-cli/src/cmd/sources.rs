@@ -33,6 +33,27 @@ enum Command {
         #[arg(long = "tag")]
         tags: Vec<String>,
     },
+    /// Change how a source is polled: a fixed interval, back to learning
+    /// its rhythm, or priority (polled at its floor while active)
+    #[command(group(clap::ArgGroup::new("change")
+        .required(true)
+        .multiple(true)
+        .args(["interval", "adaptive", "priority", "no_priority"])))]
+    Edit {
+        id: i64,
+        /// Poll at this fixed interval: 15m, 1h, 90s
+        #[arg(long, value_parser = parse_interval, conflicts_with = "adaptive")]
+        interval: Option<u32>,
+        /// Drop the fixed interval: poll as often as the source publishes
+        #[arg(long)]
+        adaptive: bool,
+        /// Poll at the source's floor while it is active
+        #[arg(long, conflicts_with = "no_priority")]
+        priority: bool,
+        /// Back to the ordinary share of the request budget
+        #[arg(long)]
+        no_priority: bool,
+    },
     /// List sources with their health
     List {
         #[arg(long)]
@@ -65,6 +86,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
     let engine = match args.command {
         Command::List { .. } | Command::Export { .. } => ctx.read_engine()?,
         Command::Remove { .. }
+        | Command::Edit { .. }
         | Command::Enable { .. }
         | Command::Disable { .. }
         | Command::AcceptMove { .. } => ctx.existing_engine()?,
@@ -159,6 +181,35 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
                 }
                 None => print!("{}", xml_safe(&opml)),
             }
+        }
+        Command::Edit {
+            id,
+            interval,
+            adaptive,
+            priority,
+            no_priority,
+        } => {
+            let fixed = adaptive.then_some(false);
+            let priority = match (priority, no_priority) {
+                (true, _) => Some(true),
+                (_, true) => Some(false),
+                _ => None,
+            };
+            let s = engine.set_source_schedule(id, interval, fixed, priority)?;
+            let how = if s.interval_fixed {
+                format!(
+                    "every {} (fixed)",
+                    outpost_core::schedule::human(chrono::Duration::seconds(i64::from(
+                        s.interval_secs
+                    )))
+                )
+            } else {
+                "as often as it publishes".to_string()
+            };
+            println!(
+                "source {id} is polled {how}{}",
+                if s.priority { ", priority" } else { "" }
+            );
         }
         Command::Remove { id } => {
             let removed = engine.remove_source(id)?;

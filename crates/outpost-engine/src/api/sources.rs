@@ -38,6 +38,10 @@ pub fn source_view(s: outpost_core::Source) -> SourceView {
         enabled: s.enabled,
         disabled_reason: s.disabled_reason,
         interval_secs: s.interval_secs,
+        interval_fixed: s.interval_fixed,
+        priority: s.priority,
+        check_every_secs: s.health.check_every_secs,
+        check_reason: s.health.check_reason,
         lang: s.lang,
         country: s.country,
         folder: s.folder,
@@ -153,7 +157,13 @@ pub fn update_source(engine: &Engine, id: SourceId, edit: SourceEdit) -> Result<
     };
     let view = {
         let store = engine.store();
+        let before = store.get_source(id)?;
         store.update_source(id, &patch)?;
+        // A changed interval is the analyst's choice, which the scheduler
+        // keeps to (`outpost sources edit ID --adaptive` hands it back).
+        if edit.interval_secs != before.interval_secs {
+            store.set_source_schedule(id, None, Some(true), None)?;
+        }
         // Only a change of the switch: editing a source the engine disabled
         // (a feed gone for good) keeps the reason it gave.
         if store.get_source(id)?.enabled != edit.enabled {

@@ -9,4 +9,5 @@ mod errors;
 mod fts;
 mod poll;
 mod retention;
+mod schedule;
 mod sources;

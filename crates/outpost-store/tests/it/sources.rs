@@ -85,6 +85,7 @@ fn health_follows_fetches_and_due_sources_respect_schedule() {
         next_fetch_at: Some(t0() + Duration::minutes(10)),
         status: Some(200),
         error: None,
+        retry_after: None,
     };
     store.record_fetch(id, &ok).unwrap();
     let fail = FetchRecord {
