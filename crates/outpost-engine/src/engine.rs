@@ -79,6 +79,8 @@ pub struct Engine {
     next_reader: AtomicUsize,
     /// Names this engine in the poll leases it takes (see `scheduler`).
     pub(crate) holder: String,
+    /// Spacing of requests to services that ask for it (t.me, GDELT).
+    pub(crate) gates: crate::gate::Gates,
 }
 
 pub const USER_AGENT: &str = concat!(
@@ -135,6 +137,7 @@ impl Engine {
             poll_gate: tokio::sync::Mutex::new(()),
             clock: options.clock,
             holder: crate::scheduler::lease_holder(),
+            gates: crate::gate::Gates::default(),
             next_reader: AtomicUsize::new(0),
             readers: (0..READERS)
                 // A folder nobody may write to cannot hold the -shm file a
@@ -149,6 +152,12 @@ impl Engine {
         };
         engine.recompile()?;
         Ok(Arc::new(engine))
+    }
+
+    /// Sets the spacing of requests to t.me and GDELT (tests use a short
+    /// one; the defaults are what the services ask for).
+    pub fn set_request_spacing(&self, spacing: crate::gate::RequestSpacing) {
+        self.gates.set_spacing(spacing);
     }
 
     pub fn db_path(&self) -> &Path {

@@ -12,6 +12,7 @@ mod engine;
 pub mod error;
 pub mod evidence;
 pub mod export;
+mod gate;
 mod ingest;
 pub mod logging;
 pub mod moves;
@@ -30,4 +31,5 @@ pub use engine::{
     NoEvents, PollProgress, PollSummary, USER_AGENT, system_clock,
 };
 pub use error::{EngineError, Result};
+pub use gate::RequestSpacing;
 pub use retention::PruneReport;

@@ -34,6 +34,9 @@ pub struct Settings {
     /// or an IANA zone name ("Asia/Dushanbe"). The UI formats with it
     /// (list, reader, search); exports still write UTC (RFC 3339).
     pub time_zone: Option<String>,
+    /// How many posts the first poll of a Telegram channel reads, paging
+    /// back through older posts.
+    pub telegram_backfill_posts: u32,
 }
 
 impl Default for Settings {
@@ -48,6 +51,7 @@ impl Default for Settings {
             remote_images: false,
             theme: Theme::System,
             time_zone: None,
+            telegram_backfill_posts: 100,
         }
     }
 }
@@ -74,6 +78,12 @@ impl Settings {
             return Err(EngineError::invalid(
                 "the rate limit needs at least 1 notification in at least 1 minute",
             ));
+        }
+        if !(1..=1_000).contains(&self.telegram_backfill_posts) {
+            return Err(EngineError::invalid(format!(
+                "a first Telegram poll of {} posts is out of range; choose between 1 and 1000",
+                self.telegram_backfill_posts
+            )));
         }
         if self.retention_days == 0 {
             return Err(EngineError::invalid("retention must be at least 1 day"));

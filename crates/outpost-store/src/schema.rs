@@ -22,6 +22,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     V4_SAVED,
     V5_LEASES,
     V6_SOURCE_SETTINGS,
+    V7_ARTICLE_EXTRA,
 ];
 
 /// The schema version this build writes and understands.
@@ -292,6 +293,13 @@ CREATE TABLE pending_notifications (
 /// page's selectors, a GDELT query), as JSON.
 const V6_SOURCE_SETTINGS: &str = r#"
 ALTER TABLE sources ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
+"#;
+
+/// Schema version 7: what some kinds of source say about an article
+/// besides its text (a Telegram post's forwarded-from and views label, a
+/// GDELT article's outlet), as JSON.
+const V7_ARTICLE_EXTRA: &str = r#"
+ALTER TABLE articles ADD COLUMN extra TEXT NOT NULL DEFAULT '{}';
 "#;
 
 /// Reads the schema version.

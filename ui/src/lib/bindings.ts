@@ -159,7 +159,12 @@ remote_images: boolean, theme: Theme,
  * or an IANA zone name ("Asia/Dushanbe"). The UI formats with it
  * (list, reader, search); exports still write UTC (RFC 3339).
  */
-time_zone: string | null, };
+time_zone: string | null, 
+/**
+ * How many posts the first poll of a Telegram channel reads, paging
+ * back through older posts.
+ */
+telegram_backfill_posts: number, };
 
 export type PollProgress = { done: number, total: number, current: string | null, new_articles: number, new_alerts: number, };
 

@@ -26,6 +26,7 @@ describe("Settings page", () => {
       remote_images: true,
       theme: "dark",
       time_zone: null,
+      telegram_backfill_posts: 100,
     });
     expect(app.settings?.theme).toBe("dark");
   });

@@ -146,6 +146,7 @@ export class MockBackend implements Backend {
     remote_images: false,
     theme: "system",
     time_zone: null,
+    telegram_backfill_posts: 100,
   };
   pollingPaused = false;
   notifications = { available: true, reason: null as string | null };
