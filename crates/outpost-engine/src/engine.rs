@@ -222,6 +222,9 @@ impl Engine {
     /// fetched once to find and check the feed; its first items arrive with
     /// the next poll.
     pub async fn add_source(&self, input: NewSourceRequest) -> Result<Source> {
+        if input.kind.is_some_and(|k| k != SourceKind::Feed) {
+            return self.add_source_of_kind(input).await;
+        }
         let url = url::Url::parse(input.url.trim()).map_err(|e| {
             EngineError::invalid(format!(
                 "'{}' is not a URL ({e}); paste the site's or the feed's address",
@@ -335,6 +338,12 @@ impl Engine {
 /// The request behind "add a source".
 #[derive(Debug, Clone, Default)]
 pub struct NewSourceRequest {
+    /// A feed when `None`.
+    pub kind: Option<SourceKind>,
+    /// The kind's settings: a page's selectors, a GDELT query.
+    pub settings: outpost_core::SourceSettings,
+    /// A feed's or a site's address; a Telegram channel (`t.me/NAME`,
+    /// `@NAME`); a page's address; a GDELT endpoint (empty for the public one).
     pub url: String,
     pub name: Option<String>,
     pub interval_secs: Option<u32>,
@@ -381,7 +390,7 @@ fn seed(store: &Store, now: Timestamp) -> Result<()> {
 
 /// A folder deeper than `outpost_feeds::opml::MAX_FOLDER_DEPTH` is refused
 /// before anything is stored: no OPML could carry it (Hardening 2, item 4).
-fn check_folder(folder: Option<&str>) -> Result<()> {
+pub(crate) fn check_folder(folder: Option<&str>) -> Result<()> {
     match folder {
         Some(f) => outpost_feeds::opml::check_folder(f)
             .map_err(|e| EngineError::invalid(format!("{e}, then add the source again"))),

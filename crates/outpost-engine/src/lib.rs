@@ -14,6 +14,7 @@ pub mod evidence;
 pub mod export;
 mod gate;
 mod ingest;
+mod kinds;
 pub mod logging;
 pub mod moves;
 pub mod notify;
