@@ -599,3 +599,60 @@ fn one_watchlist_alerts_on_telegram_and_gdelt_in_one_poll() {
     );
     assert_eq!(summary.alerts, 2, "{summary:?}");
 }
+
+// Sources beyond feeds (issue 13), tests: hostile markup in a Telegram post
+// and in a GDELT title is stored inert: no script, no handler, no
+// javascript: link reaches the article's HTML, and a title is plain text.
+#[test]
+fn hostile_markup_in_a_post_and_a_gdelt_title_is_stored_inert() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path());
+    let server = Server::start();
+    let payload = r#"Hostile post<br><script>alert(1)</script><img src=x onerror="alert(2)"><a href="javascript:alert(3)" onclick="alert(4)">click</a><iframe src="https://evil.example/"></iframe><svg onload="alert(5)"></svg>"#;
+    server.set(
+        "/s/hostile",
+        html(tg_page("hostile", &[(5, payload.into())], None)),
+    );
+    server.set(
+        "/api/v2/doc/doc",
+        json(artlist(&[(
+            "https://evil.example/x",
+            "<img src=x onerror=alert(6)>Hostile <script>alert(7)</script>title",
+            "evil.example",
+            "English",
+        )])),
+    );
+    let tg = engine
+        .add_source_unchecked(&source(
+            SourceKind::Telegram,
+            &format!("{}/s/hostile", server.base),
+            SourceSettings::default(),
+        ))
+        .unwrap();
+    let gd = engine
+        .add_source_unchecked(&gdelt_source(&server, "Hostile"))
+        .unwrap();
+    let summary = rt().block_on(engine.poll(Some(vec![tg, gd]))).unwrap();
+    assert_eq!(
+        (summary.failed, summary.new_articles),
+        (0, 2),
+        "{summary:?}"
+    );
+    for a in archive(&engine).articles_after(0, 10).unwrap() {
+        for stored in [&a.title, &a.content_html, &a.text] {
+            let lower = stored.to_ascii_lowercase();
+            for bad in [
+                "<script",
+                "onerror",
+                "onclick",
+                "onload",
+                "javascript:",
+                "<iframe",
+                "<img",
+            ] {
+                assert!(!lower.contains(bad), "{bad} in {stored:?}");
+            }
+        }
+        assert!(a.title.starts_with("Hostile"), "{:?}", a.title);
+    }
+}
