@@ -56,6 +56,9 @@ impl Engine {
             }
             SourceKind::Telegram => self.read_telegram(&source, &url, cpu).await,
             SourceKind::Gdelt => self.read_gdelt(&source, &url).await,
+            // The page reader plugs in here: fetch the page, read its bytes,
+            // final URL and `settings.page` into entries on the worker pool
+            // (as `refresh/telegram.rs` does) and return `Delivery::Entries`.
             SourceKind::Page => Delivery::Failed {
                 msg: "page sources need the page reader".to_string(),
                 status: None,

@@ -184,7 +184,10 @@ sel!(CHANNEL_TITLE, ".tgme_channel_info_header_title");
 /// (`https://t.me/NAME/ID` for t.me itself).
 pub fn read_channel(bytes: &[u8], base: &Url) -> Result<ChannelPage, TelegramError> {
     let html = String::from_utf8_lossy(bytes);
-    let doc = Html::parse_document(&html);
+    // Like every HTML Outpost parses, nesting is bounded first (SECURITY.md,
+    // section 1), so selector matching stays linear on a hostile page.
+    let bounded = crate::sanitize::bound_html(&html, crate::sanitize::MAX_HTML_DEPTH);
+    let doc = Html::parse_document(&bounded.html);
     let mut page = ChannelPage {
         title: doc.select(&CHANNEL_TITLE).next().map(|t| line_text(t)),
         ..ChannelPage::default()
@@ -288,7 +291,7 @@ fn read_post(el: ElementRef<'_>, base: &Url) -> Option<Post> {
             for (i, part) in parts.iter().enumerate() {
                 match (&href, i) {
                     (Some(h), 0) => extra_html.push_str(&format!(
-                        "<p><a href=\"{}\">{}</a></p>",
+                        "<p><a href=\"{}\" rel=\"{LINK_REL}\">{}</a></p>",
                         escape(h),
                         escape(part)
                     )),
@@ -313,7 +316,10 @@ fn read_post(el: ElementRef<'_>, base: &Url) -> Option<Post> {
         summary.push_str(part);
     }
     let content = format!("{body_html}{extra_html}");
-    let content_html = crate::sanitize::sanitize_html(&content, Some(base));
+    // Built, not copied: only the elements `render` writes, text escaped,
+    // links absolute http(s) only, so the sanitiser's second parse of every
+    // post (most of a page's reading time) is not needed.
+    let content_html = content;
     let title = if title.is_empty() {
         extra_text.first().map(|t| title_of(t)).unwrap_or_default()
     } else {
@@ -338,12 +344,34 @@ fn read_post(el: ElementRef<'_>, base: &Url) -> Option<Post> {
     })
 }
 
+/// What the sanitiser puts on every link (SECURITY.md, section 1).
+const LINK_REL: &str = "noopener noreferrer nofollow";
+
 /// Walks a message's text element: the plain text keeps `<br>` as line
 /// breaks, the HTML keeps links (absolute, Telegram's doubly escaped `&`
 /// repaired) and simple emphasis; everything else is reduced to its text.
 fn render(root: ElementRef<'_>, base: &Url, html: &mut String, text: &mut String) {
     use ego_tree::iter::Edge;
+    // Inside these, text is code or markup, never the post's words.
+    const SKIPPED: [&str; 6] = [
+        "script", "style", "template", "noscript", "iframe", "textarea",
+    ];
+    let mut skipping = 0usize;
     for edge in root.traverse() {
+        let (Edge::Open(node) | Edge::Close(node)) = &edge;
+        if let Node::Element(e) = node.value()
+            && SKIPPED.contains(&e.name())
+        {
+            if matches!(edge, Edge::Open(_)) {
+                skipping += 1;
+            } else {
+                skipping = skipping.saturating_sub(1);
+            }
+            continue;
+        }
+        if skipping > 0 {
+            continue;
+        }
         match edge {
             Edge::Open(node) => match node.value() {
                 Node::Text(t) => {
@@ -358,7 +386,10 @@ fn render(root: ElementRef<'_>, base: &Url, html: &mut String, text: &mut String
                     "a" => {
                         let href = e.attr("href").and_then(|h| absolute(base, h));
                         match href {
-                            Some(h) => html.push_str(&format!("<a href=\"{}\">", escape(&h))),
+                            Some(h) => html.push_str(&format!(
+                                "<a href=\"{}\" rel=\"{LINK_REL}\">",
+                                escape(&h)
+                            )),
                             None => html.push_str("<a>"),
                         }
                     }
@@ -493,7 +524,7 @@ mod tests {
    <div class="tgme_widget_message_author"><a class="tgme_widget_message_owner_name" href="https://t.me/example_news"><span>Example News</span></a></div>
    <div class="tgme_widget_message_forwarded_from">Forwarded from <a class="tgme_widget_message_forwarded_from_name" href="https://t.me/other">Other Desk</a></div>
    <div class="tgme_widget_message_bubble">
-    <div class="tgme_widget_message_text js-message_text" dir="auto">Flooding in Khorog<br>Roads closed near the <b>bridge</b>. <a href="https://example.org/a?x=1&amp;amp;y=2" onclick="return confirm('Open?')">Details</a></div>
+    <div class="tgme_widget_message_text js-message_text" dir="auto">Flooding in Khorog<script>var leaked = 1;</script><br>Roads closed near the <b>bridge</b>. <a href="https://example.org/a?x=1&amp;amp;y=2" onclick="return confirm('Open?')">Details</a></div>
     <a class="tgme_widget_message_link_preview" href="https://example.org/a"><div class="link_preview_site_name">Example Org</div><div class="link_preview_title">Floods in GBAO</div><div class="link_preview_description">Water level rising</div></a>
     <div class="tgme_widget_message_footer"><div class="tgme_widget_message_info">
      <span class="tgme_widget_message_views">12.5K</span>
@@ -532,6 +563,11 @@ mod tests {
         assert!(html.contains("https://example.org/a?x=1&amp;y=2"), "{html}");
         assert!(!html.contains("amp;amp;"), "{html}");
         assert!(!html.contains("onclick"), "{html}");
+        // Script text is not the post's words.
+        assert!(
+            !summary.contains("leaked") && !html.contains("leaked"),
+            "{html}"
+        );
         assert_eq!(
             p.entry.published.unwrap().to_rfc3339(),
             "2026-11-29T09:30:00+00:00"
@@ -585,6 +621,27 @@ mod tests {
         assert_eq!(
             read_channel(b"<html><body>hello</body></html>", &base()),
             Err(TelegramError::NotAPreview)
+        );
+    }
+
+    // SECURITY.md, section 1: a post nested 100,000 levels deep is
+    // flattened before the page is parsed, and the post is still read.
+    #[test]
+    fn deep_nesting_is_bounded_before_reading() {
+        let deep = PAGE.replace(
+            "Flooding in Khorog",
+            &format!("Flooding in Khorog{}deep", "<b>".repeat(100_000)),
+        );
+        let page = read_channel(deep.as_bytes(), &base()).unwrap();
+        assert_eq!(page.posts.len(), 1);
+        assert_eq!(page.posts[0].key, "example_news/10");
+        assert!(
+            page.posts[0]
+                .entry
+                .summary
+                .as_deref()
+                .unwrap()
+                .contains("deep")
         );
     }
 

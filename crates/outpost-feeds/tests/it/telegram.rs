@@ -7,6 +7,23 @@ use outpost_feeds::telegram::{TITLE_CHARS, read_channel};
 use proptest::prelude::*;
 use url::Url;
 
+/// The elements a post's HTML may hold.
+const ALLOWED: [&str; 13] = [
+    "a",
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "s",
+    "code",
+    "pre",
+    "br",
+    "p",
+    "blockquote",
+    "html",
+];
+
 fn config() -> ProptestConfig {
     let mut c = ProptestConfig::default();
     if std::env::var_os("PROPTEST_CASES").is_none() {
@@ -80,6 +97,19 @@ proptest! {
                 let html = post.entry.content_html.as_deref().unwrap_or("");
                 prop_assert!(!html.contains("<script"));
                 prop_assert!(!html.contains("javascript:"));
+                // The post's HTML is built, not sanitised: only these
+                // elements and attributes, links absolute http(s).
+                let doc = scraper::Html::parse_fragment(html);
+                for el in doc.root_element().descendent_elements().skip(1) {
+                    let v = el.value();
+                    prop_assert!(ALLOWED.contains(&v.name()), "element {} in {html}", v.name());
+                    for (name, value) in v.attrs() {
+                        prop_assert!(name == "href" || name == "rel", "attribute {name} in {html}");
+                        if name == "href" {
+                            prop_assert!(value.starts_with("http://") || value.starts_with("https://"), "{value}");
+                        }
+                    }
+                }
             }
         }
     }
