@@ -32,6 +32,8 @@ enum Command {
     Match(cmd::matching::Args),
     /// Manage sources
     Sources(cmd::sources::Args),
+    /// List and show stored articles
+    Articles(cmd::articles::Args),
     /// Poll due sources: fetch, store, match, alert
     Poll(cmd::poll::Args),
     /// Full-text search of the archive
@@ -70,6 +72,7 @@ fn main() -> ExitCode {
         Command::Query(a) => cmd::query::run(&ctx, a),
         Command::Match(a) => cmd::matching::run(&ctx, a),
         Command::Sources(a) => cmd::sources::run(&ctx, a),
+        Command::Articles(a) => cmd::articles::run(&ctx, a),
         Command::Poll(a) => cmd::poll::run(&ctx, a),
         Command::Search(a) => cmd::search::run(&ctx, a),
         Command::Watchlists(a) => cmd::watchlists::run(&ctx, a),

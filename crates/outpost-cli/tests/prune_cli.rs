@@ -32,6 +32,7 @@ fn seed(db: &Path) {
         lang: Some("en".into()),
         published: Some(now - Duration::days(days_ago)),
         authors: vec![],
+        extra: Default::default(),
     };
     store
         .ingest(source, &[item(1, 200), item(2, 150), item(3, 1)], now)

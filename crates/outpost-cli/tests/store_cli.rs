@@ -35,6 +35,7 @@ fn seed(db: &Path) {
         lang: Some(lang.into()),
         published: Some(t0 - chrono::Duration::days(days_ago)),
         authors: vec![],
+        extra: Default::default(),
     };
     store
         .ingest(

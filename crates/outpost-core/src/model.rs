@@ -317,6 +317,27 @@ pub struct ArticleSource {
     pub first_seen: Timestamp,
 }
 
+/// What a source of some kind says about an article besides its text.
+/// Stored as JSON with the article, so a new field needs no migration.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleExtra {
+    /// A Telegram post's "Forwarded from".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forwarded_from: Option<String>,
+    /// A Telegram post's views label as shown ("12.5K").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub views: Option<String>,
+    /// The outlet behind an aggregator's item ("example.com via GDELT").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outlet: Option<String>,
+}
+
+impl ArticleExtra {
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
 /// An archived article. `text` is the plain text the matcher and the index
 /// see; `content_html` is the feed's HTML as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -336,6 +357,8 @@ pub struct Article {
     /// When a later fetch changed its title, summary or text.
     pub updated_at: Option<Timestamp>,
     pub authors: Vec<String>,
+    /// Kind-specific facts (forwarded-from, views, outlet).
+    pub extra: ArticleExtra,
     /// SHA-256 (hex) of the normalised title and summary.
     pub content_hash: String,
     pub story_id: Option<StoryId>,

@@ -82,6 +82,8 @@ pub struct Engine {
     /// The request budget's pace, worked out again every
     /// `schedule::PACE_EVERY` (see `scheduler`).
     pub(crate) pace: Mutex<crate::scheduler::PaceState>,
+    /// Spacing of requests to services that ask for it (t.me, GDELT).
+    pub(crate) gates: crate::gate::Gates,
 }
 
 pub const USER_AGENT: &str = concat!(
@@ -139,6 +141,7 @@ impl Engine {
             clock: options.clock,
             holder: crate::scheduler::lease_holder(),
             pace: Mutex::new(crate::scheduler::PaceState::default()),
+            gates: crate::gate::Gates::default(),
             next_reader: AtomicUsize::new(0),
             readers: (0..READERS)
                 // A folder nobody may write to cannot hold the -shm file a
@@ -153,6 +156,12 @@ impl Engine {
         };
         engine.recompile()?;
         Ok(Arc::new(engine))
+    }
+
+    /// Sets the spacing of requests to t.me and GDELT (tests use a short
+    /// one; the defaults are what the services ask for).
+    pub fn set_request_spacing(&self, spacing: crate::gate::RequestSpacing) {
+        self.gates.set_spacing(spacing);
     }
 
     pub fn db_path(&self) -> &Path {
@@ -217,6 +226,9 @@ impl Engine {
     /// fetched once to find and check the feed; its first items arrive with
     /// the next poll.
     pub async fn add_source(&self, input: NewSourceRequest) -> Result<Source> {
+        if input.kind.is_some_and(|k| k != SourceKind::Feed) {
+            return self.add_source_of_kind(input).await;
+        }
         let url = url::Url::parse(input.url.trim()).map_err(|e| {
             EngineError::invalid(format!(
                 "'{}' is not a URL ({e}); paste the site's or the feed's address",
@@ -347,6 +359,12 @@ impl Engine {
 /// The request behind "add a source".
 #[derive(Debug, Clone, Default)]
 pub struct NewSourceRequest {
+    /// A feed when `None`.
+    pub kind: Option<SourceKind>,
+    /// The kind's settings: a page's selectors, a GDELT query.
+    pub settings: outpost_core::SourceSettings,
+    /// A feed's or a site's address; a Telegram channel (`t.me/NAME`,
+    /// `@NAME`); a page's address; a GDELT endpoint (empty for the public one).
     pub url: String,
     pub name: Option<String>,
     pub interval_secs: Option<u32>,
@@ -393,7 +411,7 @@ fn seed(store: &Store, now: Timestamp) -> Result<()> {
 
 /// A folder deeper than `outpost_feeds::opml::MAX_FOLDER_DEPTH` is refused
 /// before anything is stored: no OPML could carry it (Hardening 2, item 4).
-fn check_folder(folder: Option<&str>) -> Result<()> {
+pub(crate) fn check_folder(folder: Option<&str>) -> Result<()> {
     match folder {
         Some(f) => outpost_feeds::opml::check_folder(f)
             .map_err(|e| EngineError::invalid(format!("{e}, then add the source again"))),

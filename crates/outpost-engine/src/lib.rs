@@ -12,7 +12,9 @@ mod engine;
 pub mod error;
 pub mod evidence;
 pub mod export;
+mod gate;
 mod ingest;
+mod kinds;
 pub mod logging;
 pub mod moves;
 pub mod notify;
@@ -30,4 +32,5 @@ pub use engine::{
     NoEvents, PollProgress, PollSummary, USER_AGENT, system_clock,
 };
 pub use error::{EngineError, Result};
+pub use gate::RequestSpacing;
 pub use retention::PruneReport;

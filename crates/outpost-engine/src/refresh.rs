@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
-use outpost_core::{Source, Timestamp};
+use outpost_core::{Source, SourceKind, Timestamp};
 use outpost_feeds::fetch::{FetchOutcome, FetchRequest};
 use outpost_store::{FetchRecord, NewArticle};
 use tokio::sync::Semaphore;
@@ -14,6 +14,9 @@ use tokio::sync::Semaphore;
 use crate::alerting::Fresh;
 use crate::engine::Engine;
 use crate::ingest::{Parsed, Work, WriteJob};
+
+mod gdelt;
+mod telegram;
 
 impl Engine {
     /// One source: fetch it, then parse, normalise and match what it
@@ -24,6 +27,10 @@ impl Engine {
     /// Items published (else first seen) before `retain_after`, the start
     /// of the retention window, are not stored: pruning would delete them,
     /// and the next poll would bring them back.
+    ///
+    /// Each kind turns what its source answered into the same entries a
+    /// feed gives; everything after (dedup, matching, stories,
+    /// notifications) is the same for all kinds.
     pub(crate) async fn refresh(
         self: &Arc<Self>,
         source: Source,
@@ -37,15 +44,60 @@ impl Engine {
                 return self.failure(source, msg, None, None);
             }
         };
-        let request = FetchRequest {
-            url: url.clone(),
-            etag: source.health.etag.clone(),
-            last_modified: source.health.last_modified.clone(),
+        let delivery = match source.kind {
+            SourceKind::Feed => {
+                let request = FetchRequest {
+                    url: url.clone(),
+                    etag: source.health.etag.clone(),
+                    last_modified: source.health.last_modified.clone(),
+                };
+                Delivery::Response(Box::new(self.fetcher().fetch(&request).await))
+            }
+            SourceKind::Telegram => self.read_telegram(&source, &url, cpu).await,
+            SourceKind::Gdelt => self.read_gdelt(&source, &url).await,
+            // The page reader plugs in here: fetch the page, read its bytes,
+            // final URL and `settings.page` into entries on the worker pool
+            // (as `refresh/telegram.rs` does) and return `Delivery::Entries`.
+            SourceKind::Page => Delivery::Failed {
+                msg: "page sources need the page reader".to_string(),
+                status: None,
+                retry_after: None,
+            },
         };
-        let fetcher = self.fetcher();
-        let outcome = fetcher.fetch(&request).await;
         let now = self.now();
         let next = crate::scheduler::provisional_next(&source, now);
+        let outcome = match delivery {
+            Delivery::Response(outcome) => *outcome,
+            Delivery::Failed {
+                msg,
+                status,
+                retry_after,
+            } => return self.failure(source, msg, status, retry_after),
+            Delivery::Entries(entries) => {
+                let _permit = cpu.acquire().await.expect("semaphore never closes");
+                let engine = Arc::clone(self);
+                return tokio::task::spawn_blocking(move || {
+                    let meta = FetchMeta {
+                        at: now,
+                        next,
+                        latency_ms: entries.latency_ms,
+                        status: entries.status,
+                        etag: None,
+                        last_modified: None,
+                        moved_to: None,
+                    };
+                    engine.finish(
+                        source,
+                        entries.articles,
+                        entries.warnings,
+                        meta,
+                        retain_after,
+                    )
+                })
+                .await
+                .expect("matching entries does not panic");
+            }
+        };
         match outcome {
             FetchOutcome::NotModified { elapsed, .. } => {
                 let record = FetchRecord {
@@ -123,7 +175,7 @@ impl Engine {
 
     /// A failed poll: the record, with the server's Retry-After; the
     /// writer plans the next try (backed off).
-    fn failure(
+    pub(crate) fn failure(
         &self,
         source: Source,
         msg: String,
@@ -177,16 +229,38 @@ impl Engine {
                     };
                 }
             };
-        let mut articles = entries_to_articles(&source, &parsed);
+        let articles = entries_to_articles(&source, &parsed);
+        let meta = FetchMeta {
+            at: f.at,
+            next: f.next,
+            latency_ms: f.latency_ms,
+            status: f.status,
+            etag: f.etag,
+            last_modified: f.last_modified,
+            moved_to: f.moved_to,
+        };
+        self.finish(source, articles, parsed.warnings, meta, retain_after)
+    }
+
+    /// The entries of one poll, of any kind, filtered to the retention
+    /// window, normalised and matched into the job for the writer.
+    pub(crate) fn finish(
+        &self,
+        source: Source,
+        mut articles: Vec<NewArticle>,
+        warnings: Vec<String>,
+        f: FetchMeta,
+        retain_after: Timestamp,
+    ) -> WriteJob {
         let before = articles.len();
         // Without a date the item is first seen now, inside the window.
         articles.retain(|a| a.published.is_none_or(|p| p >= retain_after));
         let skipped_old = (before - articles.len()) as u32;
-        let warnings = (!parsed.warnings.is_empty()).then(|| {
+        let warnings = (!warnings.is_empty()).then(|| {
             format!(
                 "parsed with {} warning(s): {}",
-                parsed.warnings.len(),
-                parsed.warnings.join("; ")
+                warnings.len(),
+                warnings.join("; ")
             )
         });
         let prepared = outpost_store::prepare_articles(&articles);
@@ -245,9 +319,41 @@ pub(crate) fn entries_to_articles(
                 lang: lang.clone(),
                 published: e.published.or(e.updated),
                 authors: e.authors.clone(),
+                extra: Default::default(),
             }
         })
         .collect()
+}
+
+/// What a source's reader made of its answer, before the common tail.
+pub(crate) enum Delivery {
+    /// A feed's response, parsed on the worker pool.
+    Response(Box<FetchOutcome>),
+    /// Entries a reader of another kind already read.
+    Entries(KindEntries),
+    Failed {
+        msg: String,
+        status: Option<u16>,
+        retry_after: Option<StdDuration>,
+    },
+}
+
+pub(crate) struct KindEntries {
+    pub(crate) articles: Vec<NewArticle>,
+    pub(crate) warnings: Vec<String>,
+    pub(crate) status: u16,
+    pub(crate) latency_ms: u32,
+}
+
+/// The fetch facts that go into the source's record.
+pub(crate) struct FetchMeta {
+    pub(crate) at: Timestamp,
+    pub(crate) next: Timestamp,
+    pub(crate) latency_ms: u32,
+    pub(crate) status: u16,
+    pub(crate) etag: Option<String>,
+    pub(crate) last_modified: Option<String>,
+    pub(crate) moved_to: Option<url::Url>,
 }
 
 pub(crate) struct Fetched {

@@ -38,6 +38,9 @@ pub struct Settings {
     /// for what a fixed 15-minute schedule (or each source's fixed
     /// interval) would make for the same sources.
     pub request_budget_per_hour: Option<u32>,
+    /// How many posts the first poll of a Telegram channel reads, paging
+    /// back through older posts.
+    pub telegram_backfill_posts: u32,
 }
 
 impl Default for Settings {
@@ -53,6 +56,7 @@ impl Default for Settings {
             theme: Theme::System,
             time_zone: None,
             request_budget_per_hour: None,
+            telegram_backfill_posts: 100,
         }
     }
 }
@@ -84,6 +88,12 @@ impl Settings {
             return Err(EngineError::invalid(
                 "the request budget needs at least 1 check per hour; leave it empty for the default",
             ));
+        }
+        if !(1..=1_000).contains(&self.telegram_backfill_posts) {
+            return Err(EngineError::invalid(format!(
+                "a first Telegram poll of {} posts is out of range; choose between 1 and 1000",
+                self.telegram_backfill_posts
+            )));
         }
         if self.retention_days == 0 {
             return Err(EngineError::invalid("retention must be at least 1 day"));

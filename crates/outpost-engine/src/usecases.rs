@@ -42,6 +42,21 @@ impl Engine {
         Ok(self.store().remove_alert_tag(id, tag)?)
     }
 
+    /// Articles newest first, of one source or all, from `since` on.
+    pub fn articles(
+        &self,
+        source: Option<SourceId>,
+        since: Option<outpost_core::Timestamp>,
+        limit: u32,
+    ) -> Result<Vec<outpost_core::Article>> {
+        Ok(self.reader().list_articles(source, since, limit)?)
+    }
+
+    /// One article with the sources it came from.
+    pub fn article(&self, id: ArticleId) -> Result<outpost_core::Article> {
+        Ok(self.reader().get_article(id)?)
+    }
+
     /// The saved copy of an article's page, if one was captured.
     pub fn snapshot(&self, article_id: ArticleId) -> Result<Option<Snapshot>> {
         Ok(self.reader().get_snapshot(article_id)?)

@@ -78,6 +78,7 @@ fn article(guid: &str, title: &str, text: &str, lang: &str, content_html: &str) 
         lang: Some(lang.to_string()),
         published: Some(Utc.with_ymd_and_hms(2026, 11, 20, 8, 30, 0).unwrap()),
         authors: vec![],
+        extra: Default::default(),
     }
 }
 

@@ -23,10 +23,12 @@ pub mod dates;
 pub mod defaults;
 pub mod discover;
 pub mod fetch;
+pub mod gdelt;
 pub mod model;
 pub mod opml;
 mod parse;
 pub mod sanitize;
+pub mod telegram;
 mod xml_clean;
 
 pub use model::{EncodingInfo, EncodingSource, Entry, FeedFormat, ParseError, ParsedFeed};

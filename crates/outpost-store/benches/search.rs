@@ -533,6 +533,7 @@ impl Corpus {
             lang: Some(lang.code.to_string()),
             published: Some(t0 + chrono::Duration::seconds(i as i64 - 3600)),
             authors: vec![],
+            extra: Default::default(),
         }
     }
 

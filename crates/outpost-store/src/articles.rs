@@ -34,6 +34,8 @@ pub struct NewArticle {
     pub lang: Option<String>,
     pub published: Option<Timestamp>,
     pub authors: Vec<String>,
+    /// Kind-specific facts (a Telegram post's forwarded-from and views).
+    pub extra: crate::ArticleExtra,
 }
 
 /// What ingest did with an item.
@@ -57,12 +59,13 @@ pub struct Ingested {
 }
 
 pub(crate) const ARTICLE_COLUMNS: &str = "id, url, canonical_url, content_hash, title, summary, \
-     content_html, text, lang, published, fetched_at, updated_at, authors, story_id, saved_at";
+     content_html, text, lang, published, fetched_at, updated_at, authors, story_id, saved_at, extra";
 
 pub(crate) fn article_from_row(r: &Row<'_>) -> rusqlite::Result<Article> {
     let hash: Vec<u8> = r.get(3)?;
     let authors: String = r.get(12)?;
     let saved: Option<i64> = r.get(14)?;
+    let extra: String = r.get(15)?;
     Ok(Article {
         id: r.get(0)?,
         url: r.get(1)?,
@@ -77,10 +80,15 @@ pub(crate) fn article_from_row(r: &Row<'_>) -> rusqlite::Result<Article> {
         fetched_at: from_ms(r.get(10)?),
         updated_at: from_ms_opt(r.get(11)?),
         authors: json_list(&authors),
+        extra: serde_json::from_str(&extra).unwrap_or_default(),
         story_id: r.get(13)?,
         saved: saved.is_some(),
         sources: Vec::new(),
     })
+}
+
+fn extra_json(extra: &crate::ArticleExtra) -> String {
+    serde_json::to_string(extra).unwrap_or_else(|_| "{}".to_string())
 }
 
 /// The normalised forms computed once per item.
@@ -318,8 +326,8 @@ impl Store {
             let sort_date = published.map_or(now_ms, |p| p.min(now_ms));
             c.prepare_cached(
                 "INSERT INTO articles (url, canonical_url, content_hash, title, summary,
-                    content_html, text, lang, published, fetched_at, sort_date, authors)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                    content_html, text, lang, published, fetched_at, sort_date, authors, extra)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             )?
             .execute(params![
                 a.url,
@@ -333,7 +341,8 @@ impl Store {
                 published,
                 now_ms,
                 sort_date,
-                to_json(&a.authors)
+                to_json(&a.authors),
+                extra_json(&a.extra)
             ])?;
             let id = c.last_insert_rowid();
             c.prepare_cached("INSERT INTO article_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?
@@ -419,7 +428,8 @@ impl Store {
             "UPDATE articles SET title = ?2, summary = ?3, content_html = ?4,
                 text = CASE WHEN ?5 = '' THEN text ELSE ?5 END,
                 content_hash = ?6, updated_at = ?7, lang = coalesce(?8, lang),
-                authors = CASE WHEN ?9 = '[]' THEN authors ELSE ?9 END
+                authors = CASE WHEN ?9 = '[]' THEN authors ELSE ?9 END,
+                extra = CASE WHEN ?10 = '{}' THEN extra ELSE ?10 END
              WHERE id = ?1",
         )?
         .execute(params![
@@ -431,7 +441,8 @@ impl Store {
             &p.hash[..],
             now_ms,
             a.lang,
-            to_json(&a.authors)
+            to_json(&a.authors),
+            extra_json(&a.extra)
         ])?;
         let body = if a.text.is_empty() && !text.is_empty() {
             let old_text = normalize(&text);
@@ -456,6 +467,32 @@ impl Store {
             article_id: id,
             status: IngestStatus::Updated,
             new_source: false,
+        })
+    }
+
+    /// Which of `guids` this source has already delivered: a source that
+    /// pages back (a Telegram channel) stops at the first one it knows.
+    pub fn known_guids(
+        &self,
+        source_id: SourceId,
+        guids: &[String],
+    ) -> Result<std::collections::HashSet<String>> {
+        self.run(|| {
+            let mut known = std::collections::HashSet::new();
+            for chunk in guids.chunks(LOOKUP_CHUNK) {
+                let sql = format!(
+                    "SELECT guid FROM article_sources WHERE source_id = ?1 AND guid IN ({})",
+                    placeholders(chunk.len(), 2)
+                );
+                let mut args = vec![Value::Integer(source_id)];
+                args.extend(chunk.iter().map(|g| Value::Text(g.clone())));
+                let mut st = self.conn.prepare(&sql)?;
+                let mut rows = st.query(params_from_iter(args))?;
+                while let Some(r) = rows.next()? {
+                    known.insert(r.get(0)?);
+                }
+            }
+            Ok(known)
         })
     }
 

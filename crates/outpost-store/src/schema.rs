@@ -24,6 +24,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     V6_SOURCE_SETTINGS,
     V7_VARIANTS_GATE,
     V8_SCHEDULE,
+    V9_ARTICLE_EXTRA,
 ];
 
 /// The schema version this build writes and understands.
@@ -337,6 +338,13 @@ SELECT source_id, at FROM (
                ORDER BY min(coalesce(a.published, x.first_seen), x.first_seen) DESC) AS n
     FROM article_sources x JOIN articles a ON a.id = x.article_id)
 WHERE n <= 200;
+"#;
+
+/// Schema version 9: what some kinds of source say about an article
+/// besides its text (a Telegram post's forwarded-from and views label, a
+/// GDELT article's outlet), as JSON.
+const V9_ARTICLE_EXTRA: &str = r#"
+ALTER TABLE articles ADD COLUMN extra TEXT NOT NULL DEFAULT '{}';
 "#;
 
 /// Reads the schema version.

@@ -36,6 +36,37 @@ impl Store {
         })
     }
 
+    /// Articles newest first (by publication, else first seen), with their
+    /// sources: of one source when `source` is set, from `since` on when
+    /// set, at most `limit`.
+    pub fn list_articles(
+        &self,
+        source: Option<crate::SourceId>,
+        since: Option<crate::Timestamp>,
+        limit: u32,
+    ) -> Result<Vec<Article>> {
+        self.run(|| {
+            let sql = format!(
+                "SELECT {ARTICLE_COLUMNS} FROM articles
+                 WHERE (?1 IS NULL OR EXISTS (SELECT 1 FROM article_sources x
+                        WHERE x.article_id = articles.id AND x.source_id = ?1))
+                   AND (?2 IS NULL OR sort_date >= ?2)
+                 ORDER BY sort_date DESC, id DESC LIMIT ?3"
+            );
+            let mut st = self.conn.prepare_cached(&sql)?;
+            let mut list: Vec<Article> = st
+                .query_map(
+                    params![source, since.map(crate::ms), limit],
+                    article_from_row,
+                )?
+                .collect::<rusqlite::Result<_>>()?;
+            for a in &mut list {
+                a.sources = self.get_article(a.id)?.sources;
+            }
+            Ok(list)
+        })
+    }
+
     /// The articles of a story, oldest first, with their sources.
     pub fn story_articles(&self, story: StoryId) -> Result<Vec<Article>> {
         self.run(|| {

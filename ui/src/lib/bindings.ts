@@ -239,7 +239,12 @@ time_zone: string | null,
  * for what a fixed 15-minute schedule (or each source's fixed
  * interval) would make for the same sources.
  */
-request_budget_per_hour: number | null, };
+request_budget_per_hour: number | null, 
+/**
+ * How many posts the first poll of a Telegram channel reads, paging
+ * back through older posts.
+ */
+telegram_backfill_posts: number, };
 
 export type PollProgress = { done: number, total: number, current: string | null, new_articles: number, new_alerts: number, };
 

@@ -27,6 +27,7 @@ describe("Settings page", () => {
       theme: "dark",
       time_zone: null,
       request_budget_per_hour: null,
+      telegram_backfill_posts: 100,
     });
     expect(app.settings?.theme).toBe("dark");
   });

@@ -46,6 +46,19 @@ describe("Sources page", () => {
     await waitFor(() => expect(screen.getByText("www.rferl.org")).toBeTruthy());
   });
 
+  // Sources beyond feeds (issue 13): a GDELT query is added from the same
+  // form, and the form says that GDELT's queries are written in English.
+  it("adds a GDELT query and says queries are in English", async () => {
+    const { mock } = fresh();
+    render(Sources);
+    await fireEvent.change(screen.getByTestId("source-kind-input"), { target: { value: "gdelt" } });
+    expect((await screen.findByTestId("gdelt-hint")).textContent).toContain("write the query in English");
+    await fireEvent.input(screen.getByTestId("source-url-input"), { target: { value: "Khorog OR Darvoz" } });
+    await fireEvent.click(screen.getByTestId("source-add"));
+    await waitFor(() => expect(callsOf(mock, "add_source")).toHaveLength(1));
+    expect(callsOf(mock, "add_source")[0]!.input).toEqual({ kind: "gdelt", url: "", settings: { gdelt_query: "Khorog OR Darvoz" }, name: null, interval_secs: null, lang: null, folder: null, tags: [], keep_failing: false });
+  });
+
   it("explains a duplicate source in a sentence with what to do", async () => {
     fresh();
     render(Sources);

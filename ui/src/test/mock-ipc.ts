@@ -151,6 +151,7 @@ export class MockBackend implements Backend {
     theme: "system",
     time_zone: null,
     request_budget_per_hour: null,
+    telegram_backfill_posts: 100,
   };
   pollingPaused = false;
   notifications = { available: true, reason: null as string | null };
@@ -610,7 +611,8 @@ export class MockBackend implements Backend {
         const input = a.input as NewSourceInput;
         let url: URL;
         try {
-          url = new URL(input.url);
+          // As the backend: a GDELT query's address is the public endpoint.
+          url = new URL(input.kind === "gdelt" ? `https://api.gdeltproject.org/api/v2/doc/doc?query=${encodeURIComponent(input.settings?.gdelt_query ?? "")}` : input.url);
         } catch {
           throw { code: "invalid_input", message: `"${input.url}" is not a web address: it should start with https://.` } satisfies ApiError;
         }

@@ -12,6 +12,7 @@ use outpost_engine::notify::{DesktopNotifier, NotificationSink, Silent};
 use outpost_engine::{Engine, EngineOptions, EventSink, NoEvents};
 
 pub mod alerts;
+pub mod articles;
 pub mod backup;
 pub mod export;
 pub mod matching;

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
+use outpost_core::{PageSelectors, SourceKind, SourceSettings};
 use outpost_engine::{NewSourceRequest, transfer};
 
 use super::{Ctx, ProgressLine, parse_interval, print_json, runtime, safe, short_time};
@@ -14,11 +15,43 @@ pub struct Args {
     command: Command,
 }
 
+// Parsed once per run: the size of the `add` variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Add a feed by its URL or by a site URL (the feed is discovered)
+    /// Add a feed by its URL or by a site URL (the feed is discovered); with
+    /// --kind, a Telegram channel (t.me/NAME, @NAME), a page read with CSS
+    /// selectors, or a GDELT query (in English)
     Add {
+        /// The address; for --kind gdelt, the query
         url: String,
+        /// feed (default), telegram, page or gdelt
+        #[arg(long, default_value = "feed", value_parser = parse_kind)]
+        kind: SourceKind,
+        /// GDELT: the DOC 2.0 endpoint [default: the public one]
+        #[arg(long)]
+        endpoint: Option<String>,
+        /// Page: CSS selector of each item
+        #[arg(long)]
+        item: Option<String>,
+        /// Page: CSS selector of the title within an item
+        #[arg(long)]
+        title: Option<String>,
+        /// Page: CSS selector of the link within an item
+        #[arg(long)]
+        link: Option<String>,
+        /// Page: CSS selector of the date within an item
+        #[arg(long)]
+        date: Option<String>,
+        /// Page: strftime format of the date, when it is no usual form
+        #[arg(long)]
+        date_format: Option<String>,
+        /// Page: IANA zone of dates written without one [default: UTC]
+        #[arg(long)]
+        tz: Option<String>,
+        /// Page: CSS selector of the body within an item
+        #[arg(long)]
+        body: Option<String>,
         #[arg(long)]
         name: Option<String>,
         /// How often to poll: 15m, 1h, 90s
@@ -95,13 +128,53 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
         Command::Add {
             url,
+            kind,
+            endpoint,
+            item,
+            title,
+            link,
+            date,
+            date_format,
+            tz,
+            body,
             name,
             interval,
             lang,
             folder,
             tags,
         } => {
+            let page_flags = [&item, &title, &link, &date, &date_format, &tz, &body];
+            if kind != SourceKind::Page && page_flags.iter().any(|f| f.is_some()) {
+                anyhow::bail!(
+                    "--item, --title, --link, --date, --date-format, --tz and --body are for --kind page"
+                );
+            }
+            if kind != SourceKind::Gdelt && endpoint.is_some() {
+                anyhow::bail!("--endpoint is for --kind gdelt");
+            }
+            let mut settings = SourceSettings::default();
+            let url = match kind {
+                SourceKind::Gdelt => {
+                    settings.gdelt_query = Some(url);
+                    endpoint.unwrap_or_default()
+                }
+                SourceKind::Page => {
+                    settings.page = Some(PageSelectors {
+                        item: item.unwrap_or_default(),
+                        title: title.unwrap_or_default(),
+                        link: link.unwrap_or_default(),
+                        date,
+                        date_format,
+                        tz,
+                        body,
+                    });
+                    url
+                }
+                _ => url,
+            };
             let req = NewSourceRequest {
+                kind: Some(kind),
+                settings,
                 url,
                 name,
                 interval_secs: interval,
@@ -236,6 +309,11 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn parse_kind(s: &str) -> Result<SourceKind, String> {
+    s.parse()
+        .map_err(|e: outpost_core::UnknownValue| e.to_string())
 }
 
 /// OPML for a terminal: control characters other than newlines and tabs

@@ -80,7 +80,10 @@ pub fn accept_source_move(engine: &Engine, id: SourceId) -> Result<SourceView> {
 
 pub async fn add_source(engine: &Engine, input: NewSourceInput) -> Result<SourceView> {
     let keep_failing = input.keep_failing;
+    let kind = input.kind.unwrap_or(SourceKind::Feed);
     let req = NewSourceRequest {
+        kind: Some(kind),
+        settings: input.settings.clone().unwrap_or_default(),
         url: input.url.clone(),
         name: input.name.clone(),
         interval_secs: input.interval_secs,
@@ -94,7 +97,12 @@ pub async fn add_source(engine: &Engine, input: NewSourceInput) -> Result<Source
         // typed, so the analyst can retry or fix it later; its poll records
         // the error on the source.
         Err(EngineError::Fetch(_)) if keep_failing => {
-            let url = input.url.trim().to_string();
+            // A channel is kept under its preview address (the only kind
+            // other than feeds that is read when added).
+            let url = match kind {
+                SourceKind::Telegram => crate::kinds::telegram_address(&input.url)?.to_string(),
+                _ => input.url.trim().to_string(),
+            };
             let name = input
                 .name
                 .filter(|n| !n.trim().is_empty())
@@ -105,7 +113,7 @@ pub async fn add_source(engine: &Engine, input: NewSourceInput) -> Result<Source
                 })
                 .unwrap_or_else(|| url.clone());
             let id = engine.add_source_unchecked(&outpost_core::NewSource {
-                kind: SourceKind::Feed,
+                kind,
                 settings: Default::default(),
                 url,
                 name,

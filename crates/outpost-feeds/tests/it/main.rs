@@ -10,3 +10,4 @@ mod opml;
 mod parse;
 mod robustness;
 mod server;
+mod telegram;

@@ -54,6 +54,7 @@ pub fn item(b: u64, i: u64) -> NewArticle {
         lang: Some("en".into()),
         published: None,
         authors: vec![],
+        extra: Default::default(),
     }
 }
 

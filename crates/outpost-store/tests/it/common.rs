@@ -40,6 +40,7 @@ pub fn article(guid: &str, url: &str, title: &str, summary: &str) -> NewArticle 
         lang: Some("en".to_string()),
         published: Some(t0()),
         authors: vec![],
+        extra: Default::default(),
     }
 }
 
