@@ -79,6 +79,8 @@ pub struct Engine {
     next_reader: AtomicUsize,
     /// Names this engine in the poll leases it takes (see `scheduler`).
     pub(crate) holder: String,
+    /// Pages fetched for the selector builder (`api::preview_page_source`).
+    pub(crate) page_cache: crate::api::PageCache,
 }
 
 pub const USER_AGENT: &str = concat!(
@@ -135,6 +137,7 @@ impl Engine {
             poll_gate: tokio::sync::Mutex::new(()),
             clock: options.clock,
             holder: crate::scheduler::lease_holder(),
+            page_cache: Default::default(),
             next_reader: AtomicUsize::new(0),
             readers: (0..READERS)
                 // A folder nobody may write to cannot hold the -shm file a

@@ -12,6 +12,7 @@ mod engine;
 pub mod error;
 pub mod evidence;
 pub mod export;
+pub mod health;
 mod ingest;
 pub mod logging;
 pub mod moves;
