@@ -347,3 +347,92 @@ fn the_telegram_pack_is_added_on_request_and_unverified() {
             .contains("there is no source pack named 'everything'")
     );
 }
+
+// Issue 13, item 2: an OPML export and import keep each source's kind and
+// its settings (a page's selectors, a GDELT query, a pack's provenance).
+#[test]
+fn opml_round_trip_keeps_kinds_and_their_settings() {
+    use outpost_core::{NewSource, SourceKind, SourceSettings};
+    let dir = tempfile::tempdir().unwrap();
+    let engine = open_silent(dir.path(), fixed_clock());
+    let page = PageSelectors {
+        item: "article.post".into(),
+        title: "h2".into(),
+        link: "h2 a".into(),
+        date: Some("time".into()),
+        date_format: Some("%d.%m.%Y %H:%M".into()),
+        tz: Some("Asia/Dushanbe".into()),
+        body: Some("p.lead[title=\"a & <b>\"]".into()),
+    };
+    let sources = [
+        NewSource {
+            kind: SourceKind::Page,
+            settings: SourceSettings {
+                page: Some(page.clone()),
+                ..SourceSettings::default()
+            },
+            ..feed_source("https://khovar.tj/rus/news/", "Khovar news page")
+        },
+        NewSource {
+            kind: SourceKind::Gdelt,
+            settings: SourceSettings {
+                gdelt_query: Some("Tajikistan border (sourcelang:russian)".into()),
+                ..SourceSettings::default()
+            },
+            ..feed_source(
+                "https://api.gdeltproject.org/api/v2/doc/doc",
+                "GDELT border",
+            )
+        },
+        NewSource {
+            kind: SourceKind::Telegram,
+            settings: SourceSettings {
+                provenance: Some("a public list".into()),
+                ..SourceSettings::default()
+            },
+            ..feed_source("https://t.me/s/radioozodi", "Ozodi channel")
+        },
+        feed_source("https://eurasianet.org/rss", "Eurasianet"),
+    ];
+    for s in &sources {
+        engine.add_source_unchecked(s).unwrap();
+    }
+    let opml = outpost_engine::transfer::export_opml(&engine).unwrap();
+    assert!(opml.contains("outpost:kind=\"page\""), "{opml}");
+    assert!(!opml.contains("outpost:kind=\"feed\""), "{opml}");
+    let file = dir.path().join("sources.opml");
+    std::fs::write(&file, &opml).unwrap();
+
+    let other = tempfile::tempdir().unwrap();
+    let fresh = open_silent(other.path(), fixed_clock());
+    let summary = outpost_engine::transfer::import_opml(&fresh, &file, |_, _| {}).unwrap();
+    assert_eq!((summary.added, summary.errors.len()), (4, 0), "{summary:?}");
+    let back = api::list_sources(&fresh).unwrap();
+    for s in &sources {
+        let b = back.iter().find(|b| b.name == s.name).unwrap();
+        assert_eq!((b.kind, &b.settings), (s.kind, &s.settings), "{}", s.name);
+    }
+
+    // A kind this version does not know, or a page without selectors, is
+    // reported and skipped; the rest is imported.
+    let bad = other.path().join("bad.opml");
+    std::fs::write(
+        &bad,
+        r#"<opml version="2.0" xmlns:outpost="urn:outpost:opml:1"><body>
+        <outline text="X" xmlUrl="https://x.example/" outpost:kind="rumour"/>
+        <outline text="Y" xmlUrl="https://y.example/" outpost:kind="page"/>
+        <outline text="Z" xmlUrl="https://z.example/feed"/></body></opml>"#,
+    )
+    .unwrap();
+    let third = tempfile::tempdir().unwrap();
+    let engine3 = open_silent(third.path(), fixed_clock());
+    let summary = outpost_engine::transfer::import_opml(&engine3, &bad, |_, _| {}).unwrap();
+    assert_eq!(summary.added, 1, "{summary:?}");
+    assert_eq!(
+        summary.errors,
+        [
+            "X: 'https://x.example/': unknown source kind 'rumour': expected one of feed, page, telegram, gdelt; it was skipped",
+            "Y: the page 'https://y.example/' has no selectors; it was skipped",
+        ]
+    );
+}

@@ -102,7 +102,9 @@ fn compile(sel: &PageSelectors) -> Result<Compiled, PageError> {
             .map_err(|e| PageError::BadSelector {
                 field,
                 selector: s.to_string(),
-                reason: e.to_string(),
+                // selectors' messages for some errors begin with a plea to
+                // report them; the last line names what is wrong.
+                reason: e.to_string().lines().last().unwrap_or_default().to_string(),
             })
     }
     let item = one("item", &sel.item)?.ok_or(PageError::NoItemSelector)?;
@@ -287,12 +289,11 @@ fn first_strict<'a>(item: ElementRef<'a>, sel: &Selector) -> Option<ElementRef<'
 /// resolved against the page; only web links count.
 fn item_link(item: ElementRef<'_>, sel: Option<&Selector>, base: &Url) -> Option<String> {
     let el = first(item, sel)?;
-    let href = el.attr("href").or_else(|| {
-        Selector::parse("a[href]")
-            .ok()
-            .and_then(|a| el.select(&a).next())
-            .and_then(|a| a.attr("href"))
-    })?;
+    static ANCHOR: std::sync::LazyLock<Selector> =
+        std::sync::LazyLock::new(|| Selector::parse("a[href]").expect("a valid selector"));
+    let href = el
+        .attr("href")
+        .or_else(|| el.select(&ANCHOR).next().and_then(|a| a.attr("href")))?;
     let href = href.trim();
     if href.is_empty() || href.starts_with('#') {
         return None;
@@ -560,6 +561,9 @@ pub fn suggest_selectors(html: &str) -> Option<Suggestion> {
         depth: usize,
     }
     let mut groups: HashMap<(String, String), Group<'_>> = HashMap::new();
+    // Text lengths by node, each element's counted once: siblings share
+    // their parent's.
+    let mut lens: HashMap<ego_tree::NodeId, usize> = HashMap::new();
     for el in doc.root_element().descendent_elements() {
         let name = el.value().name();
         if matches!(
@@ -575,14 +579,13 @@ pub fn suggest_selectors(html: &str) -> Option<Suggestion> {
         if !has_link {
             continue;
         }
-        let text = text_of(el);
-        let len = text.chars().count();
+        let len = text_len(el, &mut lens);
         if len < 10 {
             continue;
         }
         // An element that is all of its parent's text (the `<a>` alone in
         // an `<li>`) is better represented by the parent.
-        if text_of(parent) == text {
+        if text_len(parent, &mut lens) == len {
             continue;
         }
         let depth = el.ancestors().count();
@@ -657,6 +660,14 @@ pub fn suggest_selectors(html: &str) -> Option<Suggestion> {
         },
         count,
     })
+}
+
+/// The length in characters of an element's text as [`text_of`] gives it,
+/// remembered in `lens`.
+fn text_len(el: ElementRef<'_>, lens: &mut HashMap<ego_tree::NodeId, usize>) -> usize {
+    *lens
+        .entry(el.id())
+        .or_insert_with(|| text_of(el).chars().count())
 }
 
 /// `tag.class1.class2` (or `tag#id` when `with_id` and the element has one),
