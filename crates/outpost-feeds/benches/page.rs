@@ -30,6 +30,28 @@ fn listing(n: usize) -> String {
     html
 }
 
+/// CPU time this thread has run, from Linux's schedstat (the machine the
+/// benchmarks run on is shared, so wall time overstates the work).
+fn thread_cpu() -> Option<std::time::Duration> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = s.split_whitespace().next()?.parse().ok()?;
+    Some(std::time::Duration::from_nanos(ns))
+}
+
+/// Prints the mean CPU time of `f` over `n` runs, when the OS tells it.
+fn cpu_per_run(label: &str, n: u32, mut f: impl FnMut()) {
+    let Some(start) = thread_cpu() else { return };
+    for _ in 0..n {
+        f();
+    }
+    if let Some(end) = thread_cpu() {
+        eprintln!(
+            "{label}: {:.2} ms of CPU per run (mean of {n})",
+            (end - start).as_secs_f64() * 1000.0 / f64::from(n)
+        );
+    }
+}
+
 fn bench(c: &mut Criterion) {
     let html = listing(200);
     let base = Url::parse("https://news.example/ru/").unwrap();
@@ -45,8 +67,22 @@ fn bench(c: &mut Criterion) {
     let read = page::read(html.as_bytes(), &base, &sel).unwrap();
     assert_eq!(read.entries.len(), 200);
     assert!(read.entries.iter().all(|e| e.published.is_some()));
+    cpu_per_run("page_read_200_items", 100, || {
+        page::read(std::hint::black_box(html.as_bytes()), &base, &sel).unwrap();
+    });
+    cpu_per_run("page_suggest_200_items", 100, || {
+        page::suggest_selectors(std::hint::black_box(&html)).unwrap();
+    });
     c.bench_function("page_read_200_items", |b| {
         b.iter(|| page::read(std::hint::black_box(html.as_bytes()), &base, &sel).unwrap())
+    });
+    // The same page without bodies: the share of the sanitiser.
+    let no_body = PageSelectors {
+        body: None,
+        ..sel.clone()
+    };
+    c.bench_function("page_read_200_items_no_body", |b| {
+        b.iter(|| page::read(std::hint::black_box(html.as_bytes()), &base, &no_body).unwrap())
     });
     c.bench_function("page_suggest_200_items", |b| {
         b.iter(|| page::suggest_selectors(std::hint::black_box(&html)).unwrap())
