@@ -383,6 +383,8 @@ fn numeric_or_named(s: &str, zone: Tz) -> Option<DateTime<Utc>> {
     let mut numbers: Vec<&str> = Vec::new();
     let mut month_word = None;
     let mut date_seps = String::new();
+    // "2:30 PM": whether the clock is after noon, when it says.
+    let mut meridiem: Option<bool> = None;
     for token in lower.split(|c: char| c.is_whitespace() || c == ',' || c == '|') {
         let token = token.trim_matches(|c: char| matches!(c, '(' | ')' | '[' | ']'));
         if token.is_empty() {
@@ -403,6 +405,10 @@ fn numeric_or_named(s: &str, zone: Tz) -> Option<DateTime<Utc>> {
                 numbers.push(part);
             } else if let Some(m) = month_name(part) {
                 if month_word.replace(m).is_some() {
+                    return None;
+                }
+            } else if matches!(part, "am" | "pm") {
+                if meridiem.replace(part == "pm").is_some() {
                     return None;
                 }
             } else if !is_filler(part) {
@@ -430,6 +436,18 @@ fn numeric_or_named(s: &str, zone: Tz) -> Option<DateTime<Utc>> {
         _ => return None,
     };
     let date = NaiveDate::from_ymd_opt(y, m, d)?;
+    let time = match (time, meridiem) {
+        (Some(t), Some(pm)) => {
+            use chrono::Timelike;
+            if !(1..=12).contains(&t.hour()) {
+                return None;
+            }
+            let h = t.hour() % 12 + if pm { 12 } else { 0 };
+            Some(t.with_hour(h)?)
+        }
+        (None, Some(_)) => return None,
+        (t, None) => t,
+    };
     local(date.and_time(time.unwrap_or(NaiveTime::MIN)), zone)
 }
 

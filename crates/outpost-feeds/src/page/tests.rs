@@ -226,6 +226,8 @@ fn dates_in_the_forms_pages_write_them() {
         // English.
         ("November 29, 2026", "UTC", "2026-11-29T00:00:00Z"),
         ("29 Nov 2026 14:30", "Asia/Kabul", "2026-11-29T10:00:00Z"),
+        ("Nov 29, 2026 2:30 PM", "UTC", "2026-11-29T14:30:00Z"),
+        ("Nov 29, 2026 12:05 am", "UTC", "2026-11-29T00:05:00Z"),
         // Numeric forms.
         ("29.11.2026", "UTC", "2026-11-29T00:00:00Z"),
         ("29.11.2026 14:30", "Asia/Dushanbe", "2026-11-29T09:30:00Z"),
@@ -264,6 +266,8 @@ fn garbage_and_partial_dates_are_not_dates() {
         "12:00 13:00 29.11.2026",
         "1.2.3.4",
         "максимум 2026 12",
+        "Nov 29, 2026 14:30 PM",
+        "Nov 29, 2026 PM",
     ] {
         assert_eq!(utc(raw, "UTC"), None, "{raw}");
     }
