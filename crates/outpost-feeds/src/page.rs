@@ -61,6 +61,8 @@ pub enum PageError {
     NoItemSelector,
     #[error("'{0}' is not a time zone name; use an IANA name such as Asia/Dushanbe")]
     BadZone(String),
+    #[error("the page is {size} bytes, over the {limit}-byte limit for a page")]
+    TooLarge { size: usize, limit: usize },
 }
 
 /// Reads the items of a page from its raw bytes (the charset is decided as
@@ -76,6 +78,12 @@ pub fn read_with_type(
     base: &Url,
     sel: &PageSelectors,
 ) -> Result<PageRead, PageError> {
+    if body.len() > crate::MAX_DOCUMENT_BYTES {
+        return Err(PageError::TooLarge {
+            size: body.len(),
+            limit: crate::MAX_DOCUMENT_BYTES,
+        });
+    }
     let decoded = charset::decode(body, content_type, Some(base));
     read_str(&decoded.text, base, sel)
 }

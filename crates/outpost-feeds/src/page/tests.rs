@@ -103,6 +103,53 @@ fn items_get_link_title_date_and_a_sanitised_body() {
     );
 }
 
+// Issue 13, item 2: hostile markup in a page item stays inert: the title is
+// text, the body goes through the feed sanitiser, and only web links make
+// items.
+#[test]
+fn hostile_markup_in_an_item_stays_inert() {
+    let html = r#"<div class="i">
+        <h3><a href="/ok">&lt;script&gt;alert(1)&lt;/script&gt; Title <img src=x onerror="alert(2)"></a></h3>
+        <div class="b"><img src="/p.jpg" onerror="alert(3)"><a href="javascript:alert(4)">x</a>
+        <svg><script>alert(5)</script></svg><iframe src="https://evil.example/"></iframe>
+        <form action="/steal"><input name=p></form><p style="background:url(https://t.example/)">text</p></div>
+      </div>
+      <div class="i"><h3><a href="data:text/html,<script>alert(6)</script>">Data link</a></h3></div>
+      <div class="i"><h3><a href=" JAVASCRIPT:alert(7)">Script link</a></h3></div>"#;
+    let s = PageSelectors {
+        body: Some(".b".into()),
+        ..sel(".i", "h3", "h3")
+    };
+    let read = read_str(html, &base(), &s).unwrap();
+    assert_eq!(read.entries.len(), 1, "{:?}", read.entries);
+    let e = &read.entries[0];
+    assert_eq!(e.title.as_deref(), Some("<script>alert(1)</script> Title"));
+    let body = e.content_html.as_deref().unwrap();
+    for bad in [
+        "onerror",
+        "javascript",
+        "<svg",
+        "<script",
+        "<iframe",
+        "<form",
+        "style=",
+    ] {
+        assert!(!body.to_lowercase().contains(bad), "{bad} in {body}");
+    }
+    assert!(body.contains("https://news.example/p.jpg"), "{body}");
+    assert!(
+        read.warnings[0].contains("2 items had no link"),
+        "{:?}",
+        read.warnings
+    );
+    // A page over the size limit is refused before it is parsed.
+    let huge = vec![b' '; crate::MAX_DOCUMENT_BYTES + 1];
+    assert!(matches!(
+        super::read(&huge, &base(), &s),
+        Err(PageError::TooLarge { .. })
+    ));
+}
+
 #[test]
 fn an_empty_link_selector_takes_the_item_or_its_first_anchor() {
     let html = r#"<ul><li><a class="t" href="/a">Alpha story here</a></li>
