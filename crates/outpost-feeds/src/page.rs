@@ -587,9 +587,7 @@ pub fn suggest_selectors(html: &str) -> Option<Suggestion> {
         depth: usize,
     }
     let mut groups: HashMap<(String, String), Group<'_>> = HashMap::new();
-    // Text lengths by node, each element's counted once: siblings share
-    // their parent's.
-    let mut lens: HashMap<ego_tree::NodeId, usize> = HashMap::new();
+    let lens = text_lengths(&doc);
     for el in doc.root_element().descendent_elements() {
         let name = el.value().name();
         if matches!(
@@ -605,13 +603,13 @@ pub fn suggest_selectors(html: &str) -> Option<Suggestion> {
         if !has_link {
             continue;
         }
-        let len = text_len(el, &mut lens);
+        let len = lens.get(&el.id()).copied().unwrap_or(0);
         if len < 10 {
             continue;
         }
         // An element that is all of its parent's text (the `<a>` alone in
         // an `<li>`) is better represented by the parent.
-        if text_len(parent, &mut lens) == len {
+        if lens.get(&parent.id()).copied().unwrap_or(0) == len {
             continue;
         }
         let depth = el.ancestors().count();
@@ -688,12 +686,29 @@ pub fn suggest_selectors(html: &str) -> Option<Suggestion> {
     })
 }
 
-/// The length in characters of an element's text as [`text_of`] gives it,
-/// remembered in `lens`.
-fn text_len(el: ElementRef<'_>, lens: &mut HashMap<ego_tree::NodeId, usize>) -> usize {
-    *lens
-        .entry(el.id())
-        .or_insert_with(|| text_of(el).chars().count())
+/// The length of every node's text, in characters other than whitespace,
+/// in one pass from the leaves up (children come after their parent in
+/// document order), so a deep page costs linear time. Script and style
+/// text counts for nothing.
+fn text_lengths(doc: &Html) -> HashMap<ego_tree::NodeId, usize> {
+    let nodes: Vec<_> = doc.tree.root().descendants().collect();
+    let mut lens: HashMap<ego_tree::NodeId, usize> = HashMap::with_capacity(nodes.len());
+    for node in nodes.iter().rev() {
+        let len = match node.value() {
+            scraper::Node::Text(t) => t.chars().filter(|c| !c.is_whitespace()).count(),
+            scraper::Node::Element(e)
+                if matches!(e.name(), "script" | "style" | "noscript" | "template") =>
+            {
+                0
+            }
+            _ => node
+                .children()
+                .map(|c| lens.get(&c.id()).copied().unwrap_or(0))
+                .sum(),
+        };
+        lens.insert(node.id(), len);
+    }
+    lens
 }
 
 /// `tag.class1.class2` (or `tag#id` when `with_id` and the element has one),
