@@ -39,6 +39,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         add_source,
         update_source,
         accept_source_move,
+        preview_page_source,
+        add_source_pack,
         set_source_enabled,
         delete_source,
         poll_now,
@@ -184,6 +186,16 @@ async fn list_sources(engine: Engine_<'_>) -> Res<Vec<SourceView>> {
 #[tauri::command]
 async fn add_source(engine: Engine_<'_>, input: NewSourceInput) -> Res<SourceView> {
     Ok(api::add_source(&engine, input).await?)
+}
+
+#[tauri::command]
+async fn preview_page_source(engine: Engine_<'_>, req: PagePreviewRequest) -> Res<PagePreview> {
+    Ok(api::preview_page_source(&engine, req).await?)
+}
+
+#[tauri::command]
+async fn add_source_pack(engine: Engine_<'_>, name: String) -> Res<u32> {
+    Ok(api::add_source_pack(&engine, &name)?)
 }
 
 #[tauri::command]

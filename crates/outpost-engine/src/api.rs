@@ -96,6 +96,12 @@ pub struct SourceView {
     /// Where the feed says it moved for good, on another host: the source
     /// keeps polling its own address until the analyst accepts the move.
     pub pending_move: Option<String>,
+    /// What is wrong with the source, each in a short sentence saying what
+    /// to do (`crate::health`); `last_error` keeps the full error.
+    pub health: Vec<crate::health::HealthNote>,
+    /// From a pack and not yet polled successfully: its address is a
+    /// candidate, not a confirmed feed.
+    pub unverified: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -413,9 +419,13 @@ pub fn typescript_bindings() -> String {
         SourceKind::decl(&cfg),
         PageSelectors::decl(&cfg),
         SourceSettings::decl(&cfg),
+        crate::health::HealthNote::decl(&cfg),
         SourceView::decl(&cfg),
         NewSourceInput::decl(&cfg),
         SourceEdit::decl(&cfg),
+        PagePreviewRequest::decl(&cfg),
+        PagePreviewItem::decl(&cfg),
+        PagePreview::decl(&cfg),
         ImportSummary::decl(&cfg),
         WatchlistView::decl(&cfg),
         WatchlistRemovalView::decl(&cfg),
@@ -459,12 +469,17 @@ pub fn typescript_bindings() -> String {
 // Each is a few lines over the engine; the Tauri commands call them.
 
 mod alerts;
+mod pages;
 mod sources;
 mod watchlists;
 
 pub use alerts::{
     alert_view, article_view, backup, defer_images, get_alert, get_article, list_alerts,
     restore_alert, search, set_alert_saved, set_alert_state,
+};
+pub(crate) use pages::PageCache;
+pub use pages::{
+    PagePreview, PagePreviewItem, PagePreviewRequest, add_source_pack, preview_page_source,
 };
 pub use sources::{
     accept_source_move, add_source, app_info, list_sources, source_view, update_source,

@@ -84,6 +84,8 @@ pub struct Engine {
     pub(crate) pace: Mutex<crate::scheduler::PaceState>,
     /// Spacing of requests to services that ask for it (t.me, GDELT).
     pub(crate) gates: crate::gate::Gates,
+    /// Pages fetched for the selector builder (`api::preview_page_source`).
+    pub(crate) page_cache: crate::api::PageCache,
 }
 
 pub const USER_AGENT: &str = concat!(
@@ -142,6 +144,7 @@ impl Engine {
             holder: crate::scheduler::lease_holder(),
             pace: Mutex::new(crate::scheduler::PaceState::default()),
             gates: crate::gate::Gates::default(),
+            page_cache: Default::default(),
             next_reader: AtomicUsize::new(0),
             readers: (0..READERS)
                 // A folder nobody may write to cannot hold the -shm file a
@@ -295,7 +298,20 @@ impl Engine {
 
     /// Loads the default regional source pack (see `outpost_feeds::defaults`).
     pub fn add_default_sources(&self) -> Result<u32> {
-        let added = add_default_sources(&self.store(), self.now())?;
+        self.add_source_pack("default")
+    }
+
+    /// Adds a named source pack (`default` or `telegram`, see
+    /// `outpost_feeds::defaults::PACKS`); sources already present are left
+    /// alone. Returns how many were added.
+    pub fn add_source_pack(&self, name: &str) -> Result<u32> {
+        let pack = outpost_feeds::defaults::pack(name).ok_or_else(|| {
+            EngineError::invalid(format!(
+                "there is no source pack named '{name}'; the packs are {}",
+                outpost_feeds::defaults::PACKS.join(", ")
+            ))
+        })?;
+        let added = add_pack(&self.store(), pack, self.now())?;
         self.events.emit(EngineEvent::SourcesChanged);
         self.wake.notify_one();
         Ok(added)
@@ -422,15 +438,23 @@ pub(crate) fn check_folder(folder: Option<&str>) -> Result<()> {
 /// Adds the regional source pack; sources already present are left alone.
 /// Returns how many were added.
 fn add_default_sources(store: &Store, now: Timestamp) -> Result<u32> {
+    add_pack(store, outpost_feeds::defaults::default_sources(), now)
+}
+
+fn add_pack(
+    store: &Store,
+    pack: Vec<outpost_feeds::defaults::DefaultSource>,
+    now: Timestamp,
+) -> Result<u32> {
     let mut added = 0;
-    for s in outpost_feeds::defaults::default_sources() {
+    for s in pack {
         let new = NewSource {
-            kind: SourceKind::Feed,
-            settings: Default::default(),
+            kind: s.kind,
+            settings: s.settings,
             url: s.url.to_string(),
             name: s.name,
             interval_secs: DEFAULT_INTERVAL_SECS,
-            lang: Some(s.lang),
+            lang: s.lang,
             country: s.country,
             folder: Some(s.folder),
             tags: s.tags,

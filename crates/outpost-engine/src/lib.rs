@@ -13,6 +13,7 @@ pub mod error;
 pub mod evidence;
 pub mod export;
 mod gate;
+pub mod health;
 mod ingest;
 mod kinds;
 pub mod logging;

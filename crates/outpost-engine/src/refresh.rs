@@ -45,7 +45,9 @@ impl Engine {
             }
         };
         let delivery = match source.kind {
-            SourceKind::Feed => {
+            // A page is fetched as a feed is (conditional GET, redirects);
+            // `parse_fetched` reads it with its selectors.
+            SourceKind::Feed | SourceKind::Page => {
                 let request = FetchRequest {
                     url: url.clone(),
                     etag: source.health.etag.clone(),
@@ -55,14 +57,6 @@ impl Engine {
             }
             SourceKind::Telegram => self.read_telegram(&source, &url, cpu).await,
             SourceKind::Gdelt => self.read_gdelt(&source, &url).await,
-            // The page reader plugs in here: fetch the page, read its bytes,
-            // final URL and `settings.page` into entries on the worker pool
-            // (as `refresh/telegram.rs` does) and return `Delivery::Entries`.
-            SourceKind::Page => Delivery::Failed {
-                msg: "page sources need the page reader".to_string(),
-                status: None,
-                retry_after: None,
-            },
         };
         let now = self.now();
         let next = crate::scheduler::provisional_next(&source, now);
@@ -205,31 +199,38 @@ impl Engine {
     /// Parses one fetched body into entries, normalises and matches them:
     /// the CPU work of a poll, on a worker thread, outside any store lock.
     fn parse_fetched(&self, source: Source, f: Fetched, retain_after: Timestamp) -> WriteJob {
-        let parsed =
-            match outpost_feeds::parse(&f.body, f.content_type.as_deref(), Some(&f.final_url)) {
-                Ok(p) => p,
-                Err(e) => {
-                    let msg = format!("the response is not a feed Outpost can read: {e}");
-                    let record = FetchRecord {
-                        at: f.at,
-                        ok: false,
-                        error: Some(msg.clone()),
-                        latency_ms: Some(f.latency_ms),
-                        next_fetch_at: Some(f.next),
-                        status: Some(f.status),
-                        ..FetchRecord::default()
-                    };
-                    return WriteJob {
-                        source,
-                        work: Work::Record {
-                            record,
-                            kind: OutcomeKind::Failed(msg),
-                            disable: None,
-                        },
-                    };
-                }
-            };
-        let articles = entries_to_articles(&source, &parsed);
+        let read = if source.kind == SourceKind::Page {
+            read_page(&source, &f)
+        } else {
+            outpost_feeds::parse(&f.body, f.content_type.as_deref(), Some(&f.final_url))
+                .map(|p| {
+                    let articles = entries_to_articles(&source, &p.entries, p.language.as_deref());
+                    (articles, p.warnings)
+                })
+                .map_err(|e| format!("the response is not a feed Outpost can read: {e}"))
+        };
+        let (articles, warnings) = match read {
+            Ok(r) => r,
+            Err(msg) => {
+                let record = FetchRecord {
+                    at: f.at,
+                    ok: false,
+                    error: Some(msg.clone()),
+                    latency_ms: Some(f.latency_ms),
+                    next_fetch_at: Some(f.next),
+                    status: Some(f.status),
+                    ..FetchRecord::default()
+                };
+                return WriteJob {
+                    source,
+                    work: Work::Record {
+                        record,
+                        kind: OutcomeKind::Failed(msg),
+                        disable: None,
+                    },
+                };
+            }
+        };
         let meta = FetchMeta {
             at: f.at,
             next: f.next,
@@ -239,7 +240,7 @@ impl Engine {
             last_modified: f.last_modified,
             moved_to: f.moved_to,
         };
-        self.finish(source, articles, parsed.warnings, meta, retain_after)
+        self.finish(source, articles, warnings, meta, retain_after)
     }
 
     /// The entries of one poll, of any kind, filtered to the retention
@@ -292,19 +293,38 @@ impl Engine {
     }
 }
 
-/// The entries of a parsed feed as articles to store: content sanitised to
-/// text, the source's language (else the feed's) on each.
+/// A page without a feed, read with the source's selectors into the
+/// entries a feed gives. Selectors that no longer match anything are a
+/// warning of the page reader, not a failure: the page may just be empty.
+fn read_page(source: &Source, f: &Fetched) -> Result<(Vec<NewArticle>, Vec<String>), String> {
+    let Some(sel) = source.settings.page.as_ref() else {
+        return Err(
+            "this page source has no selectors; remove it and add it again with the page builder"
+                .to_string(),
+        );
+    };
+    let read =
+        outpost_feeds::page::read_with_type(&f.body, f.content_type.as_deref(), &f.final_url, sel)
+            .map_err(|e| e.to_string())?;
+    Ok((
+        entries_to_articles(source, &read.entries, None),
+        read.warnings,
+    ))
+}
+
+/// The entries of a parsed feed or page as articles to store: content
+/// sanitised to text, the source's language (else the feed's) on each.
 pub(crate) fn entries_to_articles(
     source: &Source,
-    parsed: &outpost_feeds::ParsedFeed,
+    entries: &[outpost_feeds::Entry],
+    language: Option<&str>,
 ) -> Vec<NewArticle> {
     let lang = source
         .lang
         .clone()
-        .or_else(|| parsed.language.clone())
+        .or_else(|| language.map(str::to_string))
         .map(|l| l.to_lowercase());
-    parsed
-        .entries
+    entries
         .iter()
         .map(|e| {
             let content_html = e.content_html.clone().unwrap_or_default();

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use outpost_core::query::Query;
-use outpost_core::{NewSource, NewWatchlist, Severity, SourceKind};
+use outpost_core::{NewSource, NewWatchlist, Severity, SourceKind, SourceSettings};
 use outpost_feeds::address::{normalize_feed_url, redact_url};
 use outpost_feeds::opml::{OpmlEntry, check_folder, read_opml, write_opml};
 use serde::{Deserialize, Serialize};
@@ -133,9 +133,34 @@ fn import_entry(engine: &Engine, e: &OpmlEntry, name: String) -> std::result::Re
     if let Some(folder) = &e.folder {
         check_folder(folder)?;
     }
+    let kind = match e.kind.as_deref() {
+        None => SourceKind::Feed,
+        Some(k) => k
+            .parse::<SourceKind>()
+            .map_err(|err| format!("'{}': {err}; it was skipped", redact_url(&e.url)))?,
+    };
+    let settings: SourceSettings = match e.settings.as_deref() {
+        None => SourceSettings::default(),
+        Some(json) => serde_json::from_str(json).map_err(|err| {
+            format!(
+                "the settings of '{}' are not readable ({err}); it was skipped",
+                redact_url(&e.url)
+            )
+        })?,
+    };
+    if kind == SourceKind::Page {
+        let selectors = settings.page.as_ref().ok_or_else(|| {
+            format!(
+                "the page '{}' has no selectors; it was skipped",
+                redact_url(&e.url)
+            )
+        })?;
+        outpost_feeds::page::check(selectors)
+            .map_err(|err| format!("{}: {err}", redact_url(&e.url)))?;
+    }
     let new = NewSource {
-        kind: SourceKind::Feed,
-        settings: Default::default(),
+        kind,
+        settings,
         url,
         name,
         interval_secs: e
@@ -181,6 +206,9 @@ pub fn export_opml(engine: &Engine) -> Result<String> {
             language: s.lang,
             tags: s.tags,
             disabled: !s.enabled,
+            kind: (s.kind != SourceKind::Feed).then(|| s.kind.as_str().to_string()),
+            settings: (!s.settings.is_empty())
+                .then(|| serde_json::to_string(&s.settings).expect("settings serialise")),
         })
         .collect();
     write_opml("Outpost sources", &entries).map_err(|e| EngineError::invalid(e.to_string()))

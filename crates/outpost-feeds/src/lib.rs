@@ -11,6 +11,9 @@
 //!   [`fetch::jittered_interval`] for the scheduler.
 //! * [`discover::discover_feeds`] and [`discover::resolve_source_url`]:
 //!   adding a source by site URL.
+//! * [`page::read`]`(bytes, base, selectors) -> Result<PageRead, PageError>`:
+//!   a page without a feed read with CSS selectors into the same [`Entry`]
+//!   values; [`page::suggest_selectors`] for the selector builder.
 //! * [`opml::read_opml`] / [`opml::write_opml`]: the source list in and out.
 //! * [`defaults::default_sources`]: the regional pack loaded on first run.
 //!
@@ -26,6 +29,7 @@ pub mod fetch;
 pub mod gdelt;
 pub mod model;
 pub mod opml;
+pub mod page;
 mod parse;
 pub mod sanitize;
 pub mod telegram;

@@ -8,7 +8,10 @@
 //! What other readers have no attribute for travels in attributes of
 //! Outpost's own namespace ([`OUTPOST_NS`]), which other readers ignore:
 //! `outpost:interval` (seconds), `outpost:disabled`, `outpost:tags` (a JSON
-//! array) and `outpost:folder`, the folder exactly as Outpost names it. A
+//! array), `outpost:folder`, the folder exactly as Outpost names it,
+//! `outpost:kind` (`page`, `telegram` or `gdelt`; absent for a feed) and
+//! `outpost:settings`, the kind's settings as JSON (a page's selectors, a
+//! GDELT query, where a pack's address came from). A
 //! folder is a path whose parts are separated by `/`; it is written as
 //! nested outlines for other readers, and `outpost:folder` keeps a name that
 //! itself contains `/` whole on the way back. The feed's language goes in
@@ -48,6 +51,11 @@ pub struct OpmlEntry {
     pub tags: Vec<String>,
     /// Whether the source is disabled (`outpost:disabled`).
     pub disabled: bool,
+    /// The source's kind as Outpost names it (`outpost:kind`); `None` for a
+    /// feed. Checked by the importer, which reports a kind it does not know.
+    pub kind: Option<String>,
+    /// The kind's settings as JSON (`outpost:settings`), checked likewise.
+    pub settings: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -206,6 +214,8 @@ fn outline(
         language: attr("language"),
         tags,
         disabled: attr("outpost:disabled").is_some_and(|d| d == "true"),
+        kind: attr("outpost:kind").filter(|k| !k.trim().is_empty()),
+        settings: attr("outpost:settings").filter(|s| !s.trim().is_empty()),
     });
     None
 }
@@ -309,7 +319,9 @@ fn feed_outline(e: &OpmlEntry) -> BytesStart<'static> {
     let mut o = BytesStart::new("outline");
     o.push_attribute(("text", name.as_str()));
     o.push_attribute(("title", name.as_str()));
-    o.push_attribute(("type", "rss"));
+    // Other readers take `type="rss"` as a feed to poll; a page, a channel
+    // or a query is not one.
+    o.push_attribute(("type", e.kind.as_deref().unwrap_or("rss")));
     o.push_attribute(("xmlUrl", e.url.as_str()));
     if let Some(h) = &e.html_url {
         o.push_attribute(("htmlUrl", h.as_str()));
@@ -330,6 +342,12 @@ fn feed_outline(e: &OpmlEntry) -> BytesStart<'static> {
     }
     if e.disabled {
         o.push_attribute(("outpost:disabled", "true"));
+    }
+    if let Some(k) = &e.kind {
+        o.push_attribute(("outpost:kind", k.as_str()));
+    }
+    if let Some(settings) = &e.settings {
+        o.push_attribute(("outpost:settings", settings.as_str()));
     }
     o
 }

@@ -66,6 +66,16 @@ gdelt_query?: string | null,
  */
 provenance?: string | null, };
 
+export type HealthNote = { 
+/**
+ * `error`, `html`, `empty` or `stale`.
+ */
+code: string, 
+/**
+ * A short sentence saying what is wrong and what to do.
+ */
+message: string, };
+
 export type Source = { id: number, kind: SourceKind, settings: SourceSettings, url: string, name: string, enabled: boolean, disabled_reason: string | null, interval_secs: number, 
 /**
  * The analyst fixed `interval_secs`; otherwise the scheduler learns
@@ -90,7 +100,17 @@ check_reason: string | null, lang: string | null, country: string | null, folder
  * Where the feed says it moved for good, on another host: the source
  * keeps polling its own address until the analyst accepts the move.
  */
-pending_move: string | null, };
+pending_move: string | null, 
+/**
+ * What is wrong with the source, each in a short sentence saying what
+ * to do (`crate::health`); `last_error` keeps the full error.
+ */
+health: Array<HealthNote>, 
+/**
+ * From a pack and not yet polled successfully: its address is a
+ * candidate, not a confirmed feed.
+ */
+unverified: boolean, };
 
 export type NewSourceInput = { 
 /**
@@ -109,6 +129,43 @@ settings?: SourceSettings, name: string | null, interval_secs: number | null, la
 keep_failing: boolean, };
 
 export type SourceEdit = { name: string, interval_secs: number, lang: string | null, folder: string | null, tags: Array<string>, enabled: boolean, };
+
+export type PagePreviewRequest = { url: string, selectors: PageSelectors, 
+/**
+ * Fetch the page again instead of using the copy fetched earlier.
+ */
+reload?: boolean, };
+
+export type PagePreviewItem = { title: string | null, link: string, published: string | null, };
+
+export type PagePreview = { 
+/**
+ * The address the page was read from (after redirects); links resolve
+ * against it.
+ */
+url: string, 
+/**
+ * The page's `<title>`, a name for the source.
+ */
+page_title: string | null, 
+/**
+ * Items the selectors read from the page.
+ */
+count: number, 
+/**
+ * The first few of them.
+ */
+items: Array<PagePreviewItem>, warnings: Array<string>, 
+/**
+ * What is wrong with the selectors as typed (not valid CSS, an unknown
+ * zone), or null; the page itself was fetched.
+ */
+problem: string | null, 
+/**
+ * Selectors for the repeated element of the page, when the item
+ * selector is empty.
+ */
+suggested: PageSelectors | null, };
 
 export type ImportSummary = { added: number, skipped: number, errors: Array<string>, };
 

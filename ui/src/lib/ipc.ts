@@ -21,6 +21,8 @@ import type {
   ImportSummary,
   NewSourceInput,
   NotificationStatus,
+  PagePreview,
+  PagePreviewRequest,
   PollProgress,
   PreviewHit,
   QueryCheck,
@@ -119,6 +121,8 @@ export const listSources = () => call<Array<Source>>("list_sources");
 export const addSource = (input: NewSourceInput) => call<Source>("add_source", { input });
 export const updateSource = (id: number, edit: SourceEdit) => call<Source>("update_source", { id, edit });
 export const acceptSourceMove = (id: number) => call<Source>("accept_source_move", { id });
+export const previewPageSource = (req: PagePreviewRequest) => call<PagePreview>("preview_page_source", { req });
+export const addSourcePack = (name: string) => call<number>("add_source_pack", { name });
 export const setSourceEnabled = (id: number, enabled: boolean) =>
   call<void>("set_source_enabled", { id, enabled });
 export const deleteSource = (id: number) => call<void>("delete_source", { id });

@@ -174,4 +174,35 @@ describe("Source editing (issue 20)", () => {
     await waitFor(() => expect(screen.getByTestId("source-interval-1").textContent).toBe("every 5 min · fixed by you"));
     expect(mock.sources[0]!.interval_fixed).toBe(true);
   });
+
+  // Issue 13, item 5: the Telegram pack is offered, and its sources show
+  // "unverified" until a poll succeeds.
+  it("adds the Telegram pack on request and marks its channels unverified", async () => {
+    const { mock } = fresh();
+    render(Sources);
+    await waitFor(() => expect(screen.getByTestId("sources-table")).toBeTruthy());
+    expect(screen.queryByTestId("source-unverified-9")).toBeNull();
+    await fireEvent.click(screen.getByTestId("telegram-pack"));
+    await waitFor(() => expect(callsOf(mock, "add_source_pack")).toEqual([{ name: "telegram" }]));
+    const badge = await screen.findByTestId("source-unverified-9");
+    expect(badge.textContent).toBe("unverified");
+    expect(badge.getAttribute("title")).toContain("not yet opened");
+    expect(screen.queryByTestId("source-unverified-1")).toBeNull();
+    expect(app.notice?.message).toContain("Added 4 Telegram channels");
+  });
+
+  // Issue 13, item 5: a health note says shortly what is wrong and what to
+  // do; the full error stays under Details.
+  it("shows health notes with the full error under details", async () => {
+    const { mock } = fresh();
+    mock.sources[2]!.last_error = "could not connect to www.ozodi.org: error sending request: dns error: failed to lookup address information";
+    mock.sources[2]!.health = [{ code: "error", message: "could not find www.ozodi.org (DNS lookup failed); are you online?" }];
+    mock.sources[3]!.health = [{ code: "empty", message: "answered with no items 3 polls in a row; the address may be an empty feed: find the outlet's current one" }];
+    render(Sources);
+    const note = await screen.findByTestId("source-note-3-error");
+    expect(note.textContent).toBe("could not find www.ozodi.org (DNS lookup failed); are you online?");
+    expect(screen.getByTestId("source-error-3").textContent).toContain("failed to lookup address information");
+    expect(screen.queryByTestId("source-advice-3")).toBeNull();
+    expect(screen.getByTestId("source-note-4-empty").textContent).toContain("no items 3 polls in a row");
+  });
 });

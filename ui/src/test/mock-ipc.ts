@@ -14,6 +14,9 @@ import type {
   ArticleView,
   ExportRequest,
   NewSourceInput,
+  PagePreview,
+  PagePreviewRequest,
+  PageSelectors,
   PreviewHit,
   QueryCheck,
   SearchHit,
@@ -85,7 +88,44 @@ const SOURCES: Array<Omit<Source, "id">> = [
   items_seen: 120 + i * 37,
   avg_latency_ms: 180 + i * 40,
   pending_move: null as string | null,
+  health: [] as Source["health"],
+  unverified: false,
 }));
+
+/** The news list the fake backend serves to the page source builder: a
+ * menu, then twelve cards with a heading link and a date. */
+export const MOCK_PAGE_ITEMS = Array.from({ length: 12 }, (_, i) => ({
+  title: `Новость ${i + 1} о событиях на границе`,
+  link: `https://news.example/ru/news/${i + 1}`,
+  published: `2026-11-${String(28 - (i % 9)).padStart(2, "0")}T09:00:00Z`,
+}));
+export const MOCK_PAGE_SUGGESTION: PageSelectors = { item: "article.post", title: "h2", link: "h2 a", date: "time", date_format: null, tz: null, body: null };
+
+/** Reads the fake page with the selectors as typed, as the engine would. */
+function previewMockPage(req: PagePreviewRequest): PagePreview {
+  const url = req.url.trim();
+  if (!/^https?:\/\//.test(url)) {
+    throw { code: "invalid_input", message: `'${url}' is not a web address; paste the page's address, starting with https://` } satisfies ApiError;
+  }
+  if (url.includes("missing")) throw { code: "fetch_failed", message: "the server answered HTTP 404 Not Found" } satisfies ApiError;
+  const sel = req.selectors;
+  const base = { url, page_title: "Лента новостей", count: 0, items: [], warnings: [], problem: null, suggested: null } satisfies PagePreview;
+  const item = sel.item.trim();
+  if (item.includes("[") && !item.includes("]")) {
+    return { ...base, problem: `the item selector '${item}' is not valid CSS (unexpected end of input); fix it in the source's settings` };
+  }
+  const effective = item || MOCK_PAGE_SUGGESTION.item;
+  const suggested = item ? null : MOCK_PAGE_SUGGESTION;
+  if (!["article", "article.post", ".post"].includes(effective)) {
+    return { ...base, suggested, warnings: [`the item selector '${effective}' matched nothing on the page; the page may have changed`] };
+  }
+  const link = item ? sel.link.trim() : MOCK_PAGE_SUGGESTION.link;
+  const noLink = link !== "" && !link.includes("a");
+  if (noLink) return { ...base, suggested, warnings: ["12 items had no link and were skipped; check the link selector"] };
+  const dated = (item ? sel.date : MOCK_PAGE_SUGGESTION.date)?.trim();
+  const items = MOCK_PAGE_ITEMS.map((i) => ({ ...i, published: dated ? i.published : null }));
+  return { ...base, suggested, count: items.length, items: items.slice(0, 5) };
+}
 
 const TEMPLATES: Array<Template> = [
   { title: "На таджикско-афганской границе убиты пять иностранцев", summary: "Пять граждан Китая погибли в результате нападения у границы в Хатлонской области.", lang: "ru", source: 0, terms: ["границе", "иностранцев"] },
@@ -640,6 +680,8 @@ export class MockBackend implements Backend {
           last_fetch_at: null,
           last_success_at: null,
           next_fetch_at: this.now.toISOString(),
+          health: [],
+          unverified: false,
         };
         this.sources.push(s);
         return { ...s };
@@ -660,6 +702,40 @@ export class MockBackend implements Backend {
         if (!s?.pending_move) throw { code: "invalid_input", message: `Source ${a.id} has no move waiting to be accepted.` } satisfies ApiError;
         Object.assign(s, { url: s.pending_move, pending_move: null, last_error: null });
         return { ...s };
+      }
+      case "preview_page_source":
+        return previewMockPage(a.req as PagePreviewRequest);
+      case "add_source_pack": {
+        if (a.name !== "telegram") throw { code: "invalid_input", message: `there is no source pack named '${String(a.name)}'; the packs are default, telegram` } satisfies ApiError;
+        const handles = ["radioozodi", "asiaplustj", "kunuzofficial", "akipress"];
+        let added = 0;
+        for (const h of handles) {
+          const url = `https://t.me/s/${h}`;
+          if (this.sources.some((x) => x.url === url)) continue;
+          this.sources.push({
+            ...SOURCES[0]!,
+            id: Math.max(0, ...this.sources.map((x) => x.id)) + 1,
+            kind: "telegram",
+            settings: { provenance: "handle listed in a public script; not yet opened at t.me/s" },
+            url,
+            name: `${h} (Telegram)`,
+            lang: null,
+            folder: "Telegram",
+            tags: ["telegram"],
+            enabled: true,
+            disabled_reason: null,
+            items_seen: 0,
+            last_error: null,
+            consecutive_failures: 0,
+            last_fetch_at: null,
+            last_success_at: null,
+            next_fetch_at: this.now.toISOString(),
+            health: [],
+            unverified: true,
+          });
+          added++;
+        }
+        return added;
       }
       case "set_source_enabled": {
         const s = this.sources.find((x) => x.id === a.id)!;

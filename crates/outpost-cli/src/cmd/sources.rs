@@ -110,6 +110,9 @@ enum Command {
     Disable { id: i64 },
     /// Load the default regional source pack
     Defaults,
+    /// Add a source pack by name: `telegram` (public channels of regional
+    /// outlets, unverified until first read) or `default`
+    AddPack { name: String },
     /// Accept a feed's move to another host: the address it redirects to
     /// for good becomes the source's address
     AcceptMove { id: i64 },
@@ -123,7 +126,10 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
         | Command::Enable { .. }
         | Command::Disable { .. }
         | Command::AcceptMove { .. } => ctx.existing_engine()?,
-        Command::Add { .. } | Command::Import { .. } | Command::Defaults => ctx.quiet_engine()?,
+        Command::Add { .. }
+        | Command::Import { .. }
+        | Command::Defaults
+        | Command::AddPack { .. } => ctx.quiet_engine()?,
     };
     match args.command {
         Command::Add {
@@ -192,6 +198,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
         }
         Command::List { json } => {
             let sources = outpost_engine::moves::listed_sources(&engine)?;
+            let health = outpost_engine::health::assess_sources(&engine, &sources)?;
             if json {
                 print_json(&sources)?;
             } else if sources.is_empty() {
@@ -212,10 +219,19 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
                 );
                 for s in sources {
                     let name: String = safe(&s.name).chars().take(28).collect();
+                    // The health notes say shortly what is wrong and what to
+                    // do; the full error stays in `--json` and the log.
+                    let assessed = health.get(&s.id);
+                    let mut notes: Vec<String> = assessed
+                        .map(|a| a.notes.iter().map(|n| n.message.clone()).collect())
+                        .unwrap_or_default();
+                    if assessed.is_some_and(|a| a.unverified) {
+                        notes.push("unverified".into());
+                    }
                     let error = s
                         .disabled_reason
                         .clone()
-                        .or(s.health.last_error.clone())
+                        .or_else(|| (!notes.is_empty()).then(|| notes.join("; ")))
                         .unwrap_or_default();
                     println!(
                         "{:>4}  {:<3}  {:<28}  {:<16}  {:<16}  {:>6}  {}",
@@ -306,6 +322,10 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
         Command::Defaults => {
             let added = engine.add_default_sources()?;
             println!("added {added} default sources");
+        }
+        Command::AddPack { name } => {
+            let added = engine.add_source_pack(&name)?;
+            println!("added {added} sources of the {} pack", safe(name.trim()));
         }
     }
     Ok(ExitCode::SUCCESS)

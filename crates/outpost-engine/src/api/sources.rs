@@ -28,7 +28,12 @@ pub fn app_info(engine: &Engine) -> Result<AppInfo> {
 }
 
 pub fn source_view(s: outpost_core::Source) -> SourceView {
+    // What the stored health alone says; `list_sources` adds what the fetch
+    // log and the source's items say.
+    let assessment = crate::health::assess(&s, &[], &[], chrono::DateTime::UNIX_EPOCH);
     SourceView {
+        health: assessment.notes,
+        unverified: assessment.unverified,
         id: s.id,
         kind: s.kind,
         settings: s.settings.clone(),
@@ -59,14 +64,19 @@ pub fn source_view(s: outpost_core::Source) -> SourceView {
 
 pub fn list_sources(engine: &Engine) -> Result<Vec<SourceView>> {
     let moves = crate::moves::pending_moves(engine)?;
-    Ok(crate::moves::listed_sources(engine)?
+    let sources = crate::moves::listed_sources(engine)?;
+    let mut health = crate::health::assess_sources(engine, &sources)?;
+    Ok(sources
         .into_iter()
         .map(|s| {
             let pending_move = moves
                 .get(&s.id)
                 .map(|to| outpost_feeds::address::redact_url(to).into_owned());
+            let assessment = health.remove(&s.id).unwrap_or_default();
             SourceView {
                 pending_move,
+                health: assessment.notes,
+                unverified: assessment.unverified,
                 ..source_view(s)
             }
         })

@@ -152,6 +152,46 @@ proptest! {
         }
     }
 
+    // Issue 13, "Tests": random HTML never panics the page reader or the
+    // builder's suggestion; every item read has a web link, and its body
+    // is sanitised.
+    #[test]
+    fn hostile_pages_are_read_never_panic(html in html_soup(), items in 0usize..6) {
+        // The soup once in an item's body and once after the list, so both
+        // the items and the page around them are hostile.
+        let mut page = String::from("<ul class=\"news\">");
+        for i in 0..items {
+            let body = if i == 0 { html.as_str() } else { "Lead" };
+            page.push_str(&format!("<li class=\"item\"><a href=\"/n/{i}\">Headline {i}</a><time>29 ноября 2026</time><p>{body}</p></li>"));
+        }
+        page.push_str(&html);
+        let base = outpost_feeds::Url::parse("https://news.example/").unwrap();
+        let sel = outpost_core::model::PageSelectors {
+            item: "li.item, div".into(),
+            title: "a".into(),
+            link: "a".into(),
+            date: Some("time".into()),
+            body: Some("p".into()),
+            tz: Some("Asia/Dushanbe".into()),
+            ..Default::default()
+        };
+        let read = outpost_feeds::page::read(page.as_bytes(), &base, &sel).unwrap();
+        for e in &read.entries {
+            let link = e.link.as_deref().unwrap();
+            prop_assert!(link.starts_with("http://") || link.starts_with("https://"), "{}", link);
+            if let Some(body) = &e.content_html {
+                // Within tags (text may say "onerror" escaped, inertly).
+                for tag in body.split('<').skip(1) {
+                    let tag = tag.split('>').next().unwrap_or_default().to_lowercase();
+                    prop_assert!(!tag.starts_with("script") && !tag.contains("onerror"), "{}", body);
+                }
+            }
+        }
+        if let Some(s) = outpost_feeds::page::suggest_selectors(&page) {
+            prop_assert!(outpost_feeds::page::read_str(&page, &base, &s.selectors).is_ok());
+        }
+    }
+
     #[test]
     fn bounding_keeps_the_text(html in html_soup()) {
         let bounded = outpost_feeds::sanitize::bound_html(&html, 16);
