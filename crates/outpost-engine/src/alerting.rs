@@ -256,7 +256,9 @@ pub(crate) struct Fresh {
 
 /// Puts an alerted article into a story: its existing one, a recent
 /// story it resembles, or a new story. Polls and back-fill both use it, so
-/// back-filled alerts join stories exactly as polled ones do.
+/// back-filled alerts join stories exactly as polled ones do. `now` is
+/// when the story is seen: the poll's time, or in a back-fill the
+/// article's own time, so the archive's past events stay apart.
 pub(crate) fn assign_story(
     store: &Store,
     ingested: &outpost_store::Ingested,
@@ -293,7 +295,10 @@ pub(crate) fn assign_story(
     };
     let sig = story::signature(title, body);
     let id = match candidates.assign(&sig, published.min(now), window) {
-        Some(id) => id,
+        Some(id) => {
+            candidates.joined(id, now);
+            id
+        }
         None => {
             let id = store.create_story(&NewStory {
                 first_seen: now,

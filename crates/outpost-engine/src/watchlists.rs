@@ -158,6 +158,7 @@ impl Engine {
         let mut scanned = 0u64;
         let mut added = 0;
         let mut stories = None;
+        let mut latest: Option<outpost_core::Timestamp> = None;
         loop {
             let page = self.store().articles_after(after, 1000)?;
             let Some(last) = page.last() else { break };
@@ -188,23 +189,28 @@ impl Engine {
                 }
             }
             // Back-filled alerts join stories exactly as polled ones do, so
-            // the list groups them with their other outlets.
+            // the list groups them with their other outlets. Each article is
+            // placed at its own time, among the stories of its own window.
             for (a, body, spans) in matched {
                 let story_id = match a.story_id {
                     Some(s) => s,
-                    None => crate::alerting::assign_story(
-                        &store,
-                        &outpost_store::Ingested {
-                            article_id: a.id,
-                            status: IngestStatus::Unchanged,
-                            new_source: false,
-                        },
-                        &a.title,
-                        body,
-                        a.published.unwrap_or(a.fetched_at),
-                        now,
-                        &mut stories,
-                    )?,
+                    None => {
+                        let seen = a.published.unwrap_or(a.fetched_at).min(now);
+                        latest = latest.max(Some(seen));
+                        crate::alerting::assign_story(
+                            &store,
+                            &outpost_store::Ingested {
+                                article_id: a.id,
+                                status: IngestStatus::Unchanged,
+                                new_source: false,
+                            },
+                            &a.title,
+                            body,
+                            seen,
+                            seen,
+                            &mut stories,
+                        )?
+                    }
                 };
                 let alert = NewAlert {
                     watchlist_id: id,
@@ -218,6 +224,12 @@ impl Engine {
                 }
             }
             drop(store);
+            // The archive is walked roughly in time order: stories two
+            // windows behind the latest article placed can take no more, and
+            // keeping them would make the index grow with the archive.
+            if let (Some(index), Some(latest)) = (stories.as_mut(), latest) {
+                index.forget_before(latest - outpost_core::story::default_window() * 2);
+            }
             progress(scanned, total);
         }
         Ok(added)
