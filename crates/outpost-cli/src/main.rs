@@ -46,6 +46,8 @@ enum Command {
     Backup(cmd::backup::Args),
     /// Delete articles older than the retention window (saved and alerted stay)
     Prune(cmd::prune::Args),
+    /// Split a report out of its story, or join two stories
+    Stories(cmd::stories::Args),
 }
 
 fn main() -> ExitCode {
@@ -75,6 +77,7 @@ fn main() -> ExitCode {
         Command::Export(a) => cmd::export::run(&ctx, a),
         Command::Backup(a) => cmd::backup::run(&ctx, a),
         Command::Prune(a) => cmd::prune::run(&ctx, a),
+        Command::Stories(a) => cmd::stories::run(&ctx, a),
     };
     match result {
         Ok(code) => code,

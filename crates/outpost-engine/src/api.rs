@@ -372,6 +372,7 @@ pub fn typescript_bindings() -> String {
 
 mod alerts;
 mod sources;
+mod stories;
 mod watchlists;
 
 pub use alerts::{
@@ -381,6 +382,7 @@ pub use alerts::{
 pub use sources::{
     accept_source_move, add_source, app_info, list_sources, source_view, update_source,
 };
+pub use stories::{join_stories, split_story_article};
 pub use watchlists::{body_snippet, check_query, list_watchlists, preview_query, save_watchlist};
 
 fn rfc3339(t: chrono::DateTime<chrono::Utc>) -> String {

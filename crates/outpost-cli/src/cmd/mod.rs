@@ -21,6 +21,7 @@ pub mod prune;
 pub mod query;
 pub mod search;
 pub mod sources;
+pub mod stories;
 pub mod watchlists;
 
 /// What every subcommand may need: where the archive lives.
