@@ -28,7 +28,7 @@
 mod names;
 mod words;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::Duration;
 
@@ -164,10 +164,22 @@ pub struct StoryIndex {
     /// How many candidates carry each driving key (by its base, `~x` and
     /// `x` together): the "common keys" rule.
     df: HashMap<String, usize>,
-    /// The candidates, by position, that carry each driving key's base.
-    postings: HashMap<String, Vec<usize>>,
-    /// The candidates, by position, in each (band, bits) bucket.
-    buckets: HashMap<(u8, u16), Vec<usize>>,
+    /// The candidates, by position, that carry each driving key's base,
+    /// by the day they were last seen.
+    postings: HashMap<String, Days>,
+    /// The candidates, by position, in each (band, bits) bucket, by the day
+    /// they were last seen.
+    buckets: HashMap<(u8, u16), Days>,
+}
+
+/// Positions of candidates by the day (since the epoch, UTC) they were last
+/// seen, so a lookup reads only the days within the window: a cold poll of
+/// old items, or a back-fill, does not wade through the stories of other
+/// weeks that happen to share a bucket or a key.
+type Days = BTreeMap<i64, Vec<usize>>;
+
+fn day(t: Timestamp) -> i64 {
+    t.timestamp().div_euclid(86_400)
 }
 
 impl StoryIndex {
@@ -182,23 +194,35 @@ impl StoryIndex {
     /// Adds a story (a new one, made for an article no candidate took).
     pub fn push(&mut self, candidate: StoryCandidate) {
         let at = self.candidates.len();
-        let mut seen: Vec<&str> = Vec::new();
-        for k in candidate.signature.keys.iter().filter(|k| drives(k)) {
-            let b = base(k);
-            if seen.contains(&b) {
-                continue;
-            }
-            seen.push(b);
+        for b in bases(&candidate.signature) {
             *self.df.entry(b.to_string()).or_default() += 1;
-            self.postings.entry(b.to_string()).or_default().push(at);
         }
-        if candidate.signature.simhash != 0 {
-            for (band, bits) in bands(candidate.signature.simhash) {
-                self.buckets.entry((band, bits)).or_default().push(at);
-            }
-        }
+        let d = day(candidate.last_seen);
         self.by_id.insert(candidate.id, at);
         self.candidates.push(candidate);
+        self.file(at, d);
+    }
+
+    /// Files candidate `i` under its keys and bands for day `d`.
+    fn file(&mut self, i: usize, d: i64) {
+        let sig = &self.candidates[i].signature;
+        for b in bases(sig) {
+            let days = match self.postings.get_mut(b) {
+                Some(days) => days,
+                None => self.postings.entry(b.to_string()).or_default(),
+            };
+            days.entry(d).or_default().push(i);
+        }
+        if sig.simhash != 0 {
+            for band in bands(sig.simhash) {
+                self.buckets
+                    .entry(band)
+                    .or_default()
+                    .entry(d)
+                    .or_default()
+                    .push(i);
+            }
+        }
     }
 
     /// Records that an article seen at `at` joined story `id`: a story stays
@@ -206,7 +230,14 @@ impl StoryIndex {
     pub fn joined(&mut self, id: StoryId, at: Timestamp) {
         if let Some(&i) = self.by_id.get(&id) {
             let c = &mut self.candidates[i];
+            let before = day(c.last_seen);
             c.last_seen = c.last_seen.max(at);
+            let after = day(c.last_seen);
+            // Filed under its new day too; the old entry stays and is
+            // skipped by the window test.
+            if after != before {
+                self.file(i, after);
+            }
         }
     }
 
@@ -236,7 +267,11 @@ impl StoryIndex {
     pub fn assign(&self, sig: &StorySignature, at: Timestamp, window: Duration) -> Option<StoryId> {
         let common = |k: &str| self.is_common(k);
         let mut best: Option<(f64, &StoryCandidate)> = None;
-        for c in self.reached(sig).into_iter().map(|i| &self.candidates[i]) {
+        for c in self
+            .reached(sig, at, window)
+            .into_iter()
+            .map(|i| &self.candidates[i])
+        {
             if (at - c.last_seen).abs() > window {
                 continue;
             }
@@ -266,25 +301,44 @@ impl StoryIndex {
     }
 
     /// The candidates, by position and in order, that could score against
-    /// `sig`: those in its band buckets and those carrying one of its
-    /// names, numbers or dates that is not common.
-    fn reached(&self, sig: &StorySignature) -> Vec<usize> {
+    /// `sig` at `at`: those filed on a day within `window` in its band
+    /// buckets or under one of its names, numbers or dates that is not
+    /// common.
+    fn reached(&self, sig: &StorySignature, at: Timestamp, window: Duration) -> Vec<usize> {
+        let days = day(at - window)..=day(at + window);
         let mut reached: Vec<usize> = Vec::new();
+        let mut take = |d: Option<&Days>| {
+            for (_, list) in d.into_iter().flat_map(|d| d.range(days.clone())) {
+                reached.extend(list);
+            }
+        };
         if sig.simhash != 0 {
             for b in bands(sig.simhash) {
-                reached.extend(self.buckets.get(&b).into_iter().flatten());
+                take(self.buckets.get(&b));
             }
         }
-        for k in sig.keys.iter().filter(|k| drives(k)) {
-            let b = base(k);
+        for b in bases(sig) {
             if !self.is_common(b) {
-                reached.extend(self.postings.get(b).into_iter().flatten());
+                take(self.postings.get(b));
             }
         }
         reached.sort_unstable();
         reached.dedup();
         reached
     }
+}
+
+/// A signature's distinct driving keys, by base.
+fn bases(sig: &StorySignature) -> Vec<&str> {
+    let mut out: Vec<&str> = sig
+        .keys
+        .iter()
+        .filter(|k| drives(k))
+        .map(|k| base(k))
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// The six (band, bits) buckets of a SimHash.
@@ -758,7 +812,9 @@ mod tests {
             signature: sig(),
             last_seen: at(0),
         }));
-        let reached: usize = (0..100).map(|_| index.reached(&sig()).len()).sum();
+        let reached: usize = (0..100)
+            .map(|_| index.reached(&sig(), at(1), default_window()).len())
+            .sum();
         assert!(
             reached / 100 < 400,
             "an article reached {} stories on average",
@@ -807,11 +863,19 @@ mod tests {
             for (n, (sig, h)) in articles.into_iter().enumerate() {
                 let expected = assign(&sig, at(h), &list, default_window());
                 proptest::prop_assert_eq!(index.assign(&sig, at(h), default_window()), expected);
-                // As the engine does: an article no story took starts one.
-                if expected.is_none() {
-                    let c = StoryCandidate { id: 1000 + n as StoryId, signature: sig, last_seen: at(h) };
-                    list.push(c.clone());
-                    index.push(c);
+                // As the engine does: an article no story took starts one,
+                // and a story that took one stays open from its time on.
+                match expected {
+                    None => {
+                        let c = StoryCandidate { id: 1000 + n as StoryId, signature: sig, last_seen: at(h) };
+                        list.push(c.clone());
+                        index.push(c);
+                    }
+                    Some(id) => {
+                        index.joined(id, at(h));
+                        let c = list.iter_mut().find(|c| c.id == id).unwrap();
+                        c.last_seen = c.last_seen.max(at(h));
+                    }
                 }
             }
         }
