@@ -30,6 +30,8 @@ def main():
     ap.add_argument("--query", required=True)
     ap.add_argument("--command", required=True)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--append", action="store_true",
+                    help="add to the RESULTS.md of an earlier run instead of replacing it")
     a = ap.parse_args()
     run = lambda name: (wall(os.path.join(a.runs, name + ".time")),
                         json.load(open(os.path.join(a.runs, name + ".counts"))))
@@ -48,7 +50,7 @@ def main():
         "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     verdicts = []
-    for n in a.sizes.split(","):
+    for n in [n for n in a.sizes.split(",") if n]:
         (none, nc), (broad, bc) = run(f"poll-{n}-none"), run(f"poll-{n}-broad")
         for label, (w, c, r), counts in (("none", none, nc), ("broad", broad, bc)):
             lines.append(f"| {n} x {a.items} | {label} | {w:.1f} | {c:.1f} | {r:.0f} | "
@@ -75,6 +77,8 @@ def main():
         f"the cold poll that built the archive took {pw:.1f} s.",
         "",
     ]
+    if a.append and os.path.exists(a.out):
+        lines = open(a.out).read().rstrip("\n").split("\n") + [""] + lines[2:]
     with open(a.out, "w") as f:
         f.write("\n".join(lines))
     print("\n".join(lines))

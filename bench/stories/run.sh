@@ -119,7 +119,14 @@ timed "backfill-$ARCHIVE" "$OUTPOST" --db "$DB" watchlists add --name Broad \
     --query "$QUERY" --backfill
 counts "backfill-$ARCHIVE" "$DB"
 
+# STORIES_BENCH_APPEND=1 adds this run's tables to bench/stories/RESULTS.md
+# (e.g. a separate large back-fill run) instead of replacing it.
+APPEND=()
+if [ -n "${STORIES_BENCH_APPEND:-}" ]; then
+    APPEND=(--append)
+    cp bench/stories/RESULTS.md "$OUT/RESULTS.md"
+fi
 python3 bench/stories/report.py --runs "$RUNS" --sizes "$SIZES" --archive "$ARCHIVE" \
-    --items "$ITEMS" --query "$QUERY" --command "$COMMAND" --out "$OUT/RESULTS.md"
+    --items "$ITEMS" --query "$QUERY" --command "$COMMAND" --out "$OUT/RESULTS.md" "${APPEND[@]}"
 cp "$OUT/RESULTS.md" bench/stories/RESULTS.md
 echo "(written to bench/stories/RESULTS.md)"

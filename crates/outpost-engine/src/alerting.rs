@@ -62,13 +62,14 @@ impl Engine {
         source: &Source,
         articles: &[NewArticle],
         ingested: &[Ingested],
-        hits: &[Vec<MatchHit>],
+        (hits, signatures): (&[Vec<MatchHit>], &[Option<StorySignature>]),
         at: Timestamp,
         stories: &mut Option<StoryIndex>,
     ) -> Result<Vec<Fresh>> {
         let compiled = Arc::clone(&self.compiled.read().expect("matcher lock"));
         let mut alerts = Vec::new();
-        for ((article, ing), hits) in articles.iter().zip(ingested).zip(hits) {
+        for (((article, ing), hits), sig) in articles.iter().zip(ingested).zip(hits).zip(signatures)
+        {
             // A watchlist removed since the match has nothing to alert.
             let hits: Vec<_> = hits
                 .iter()
@@ -81,7 +82,8 @@ impl Engine {
                 store,
                 ing,
                 &article.title,
-                body_of(article),
+                sig.clone()
+                    .unwrap_or_else(|| story::signature(&article.title, body_of(article))),
                 article.published.unwrap_or(at),
                 at,
                 stories,
@@ -263,7 +265,7 @@ pub(crate) fn assign_story(
     store: &Store,
     ingested: &outpost_store::Ingested,
     title: &str,
-    body: &str,
+    sig: StorySignature,
     published: Timestamp,
     now: Timestamp,
     cache: &mut Option<StoryIndex>,
@@ -293,7 +295,6 @@ pub(crate) fn assign_story(
             })))
         }
     };
-    let sig = story::signature(title, body);
     let id = match candidates.assign(&sig, published.min(now), window) {
         Some(id) => {
             candidates.joined(id, now);
@@ -319,7 +320,7 @@ pub(crate) fn assign_story(
 }
 
 /// The text the matcher and story clustering see besides the title.
-fn body_of(article: &NewArticle) -> &str {
+pub(crate) fn body_of(article: &NewArticle) -> &str {
     if article.text.trim().is_empty() {
         &article.summary
     } else {

@@ -191,38 +191,44 @@ impl Engine {
             // Back-filled alerts join stories exactly as polled ones do, so
             // the list groups them with their other outlets. Each article is
             // placed at its own time, among the stories of its own window.
-            for (a, body, spans) in matched {
-                let story_id = match a.story_id {
-                    Some(s) => s,
-                    None => {
-                        let seen = a.published.unwrap_or(a.fetched_at).min(now);
-                        latest = latest.max(Some(seen));
-                        crate::alerting::assign_story(
-                            &store,
-                            &outpost_store::Ingested {
-                                article_id: a.id,
-                                status: IngestStatus::Unchanged,
-                                new_source: false,
-                            },
-                            &a.title,
-                            body,
-                            seen,
-                            seen,
-                            &mut stories,
-                        )?
+            // One transaction per page: a commit per alert would cost a
+            // disk sync each.
+            added += store.write_batch(|store| -> Result<u32> {
+                let mut added = 0;
+                for (a, body, spans) in matched {
+                    let story_id = match a.story_id {
+                        Some(s) => s,
+                        None => {
+                            let seen = a.published.unwrap_or(a.fetched_at).min(now);
+                            latest = latest.max(Some(seen));
+                            crate::alerting::assign_story(
+                                store,
+                                &outpost_store::Ingested {
+                                    article_id: a.id,
+                                    status: IngestStatus::Unchanged,
+                                    new_source: false,
+                                },
+                                &a.title,
+                                outpost_core::story::signature(&a.title, body),
+                                seen,
+                                seen,
+                                &mut stories,
+                            )?
+                        }
+                    };
+                    let alert = NewAlert {
+                        watchlist_id: id,
+                        article_id: a.id,
+                        spans,
+                        story_id: Some(story_id),
+                        created_at: now,
+                    };
+                    if store.insert_alert(&alert)?.is_some() {
+                        added += 1;
                     }
-                };
-                let alert = NewAlert {
-                    watchlist_id: id,
-                    article_id: a.id,
-                    spans,
-                    story_id: Some(story_id),
-                    created_at: now,
-                };
-                if store.insert_alert(&alert)?.is_some() {
-                    added += 1;
                 }
-            }
+                Ok(added)
+            })?;
             drop(store);
             // The archive is walked roughly in time order: stories two
             // windows behind the latest article placed can take no more, and
