@@ -172,7 +172,8 @@ impl Engine {
                 } else {
                     &a.text
                 };
-                let sources = store.get_article(a.id)?.sources;
+                // The sources alone: the page already holds the article.
+                let sources = store.article_sources(a.id)?;
                 let source = sources.first().map(|s| s.name.as_str());
                 let ids: Vec<SourceId> = sources.iter().map(|s| s.source_id).collect();
                 if !w.in_scope(&ids, a.lang.as_deref()) {
