@@ -43,14 +43,18 @@ def main():
         f"(load average at the end: {' '.join(load)}), with `{a.command}`.",
         "",
         f"Broad watchlist: `{a.query}` (matches every generated article).",
-        "",
-        "## Cold poll: one broad watchlist beside none",
-        "",
-        "| feeds x items | watchlist | wall s | CPU s | peak RSS MB | articles | alerts | stories |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
+    sizes = [n for n in a.sizes.split(",") if n]
+    if sizes:
+        lines += [
+            "",
+            "## Cold poll: one broad watchlist beside none",
+            "",
+            "| feeds x items | watchlist | wall s | CPU s | peak RSS MB | articles | alerts | stories |",
+            "|---|---|---:|---:|---:|---:|---:|---:|",
+        ]
     verdicts = []
-    for n in [n for n in a.sizes.split(",") if n]:
+    for n in sizes:
         (none, nc), (broad, bc) = run(f"poll-{n}-none"), run(f"poll-{n}-broad")
         for label, (w, c, r), counts in (("none", none, nc), ("broad", broad, bc)):
             lines.append(f"| {n} x {a.items} | {label} | {w:.1f} | {c:.1f} | {r:.0f} | "
@@ -59,7 +63,8 @@ def main():
         met = "met" if ratio <= 1.5 else "missed"
         verdicts.append(f"* {int(n) * a.items:,} articles: broad / none = **{ratio:.2f}x** "
                         f"wall, {broad[1] / none[1]:.2f}x CPU (target at most 1.5x: {met})")
-    lines += [""] + verdicts
+    if verdicts:
+        lines += [""] + verdicts
     (w, c, r), counts = run(f"backfill-{a.archive}")
     (pw, _, _), _ = run(f"poll-{a.archive}-none")
     rate = counts["articles"] / w

@@ -6,14 +6,15 @@
 #
 #   bench/stories/run.sh [SIZES] [ARCHIVE]     # default 40,100 1000
 #
-# SIZES: feed counts (x 1,000 items each) for the poll pair, comma-separated.
+# SIZES: feed counts (x 1,000 items each) for the poll pair, comma-separated;
+# "" for none (a back-fill run alone).
 # ARCHIVE: feeds (x 1,000 items) polled into the archive the back-fill scans.
 # Environment: CARGO_TARGET_DIR, OUTPOST_BIN (a prebuilt outpost),
 # STORIES_BENCH_PORT (first port, default 18800).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-SIZES=${1:-40,100}
+SIZES=${1-40,100}
 ARCHIVE=${2:-1000}
 ITEMS=1000
 PORT=${STORIES_BENCH_PORT:-18800}
