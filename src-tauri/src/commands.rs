@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use outpost_core::{AlertId, AlertState, ArticleId, SourceId, WatchlistId};
+use outpost_core::{AlertId, AlertState, ArticleId, SourceId, StoryId, WatchlistId};
 use outpost_engine::api::{self, *};
 use outpost_engine::settings::Settings;
 use outpost_engine::{Engine, EngineEvent, EventSink, transfer};
@@ -24,6 +24,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         set_alert_note,
         add_alert_tag,
         remove_alert_tag,
+        split_story_article,
+        join_stories,
         search,
         get_article,
         load_image,
@@ -276,4 +278,14 @@ async fn backup(engine: Engine_<'_>, path: PathBuf) -> Res<()> {
 #[tauri::command]
 async fn export_alerts(engine: Engine_<'_>, req: ExportRequest) -> Res<ExportSummary> {
     Ok(outpost_engine::export::export_alerts(&engine, &req)?)
+}
+
+#[tauri::command]
+async fn split_story_article(engine: Engine_<'_>, article: ArticleId) -> Res<StoryId> {
+    Ok(api::split_story_article(&engine, article)?)
+}
+
+#[tauri::command]
+async fn join_stories(engine: Engine_<'_>, keep: StoryId, other: StoryId) -> Res<StoryId> {
+    Ok(api::join_stories(&engine, keep, other)?)
 }

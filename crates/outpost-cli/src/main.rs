@@ -50,6 +50,8 @@ enum Command {
     Prune(cmd::prune::Args),
     /// Replay publish-time traces against the scheduler
     Schedule(cmd::schedule::Args),
+    /// Split a report out of its story, or join two stories
+    Stories(cmd::stories::Args),
 }
 
 fn main() -> ExitCode {
@@ -81,6 +83,7 @@ fn main() -> ExitCode {
         Command::Backup(a) => cmd::backup::run(&ctx, a),
         Command::Prune(a) => cmd::prune::run(&ctx, a),
         Command::Schedule(a) => cmd::schedule::run(a),
+        Command::Stories(a) => cmd::stories::run(&ctx, a),
     };
     match result {
         Ok(code) => code,

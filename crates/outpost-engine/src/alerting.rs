@@ -62,13 +62,14 @@ impl Engine {
         source: &Source,
         articles: &[NewArticle],
         ingested: &[Ingested],
-        hits: &[Vec<MatchHit>],
+        (hits, signatures): (&[Vec<MatchHit>], &[Option<StorySignature>]),
         at: Timestamp,
         stories: &mut Option<StoryIndex>,
     ) -> Result<Vec<Fresh>> {
         let compiled = Arc::clone(&self.compiled.read().expect("matcher lock"));
         let mut alerts = Vec::new();
-        for ((article, ing), hits) in articles.iter().zip(ingested).zip(hits) {
+        for (((article, ing), hits), sig) in articles.iter().zip(ingested).zip(hits).zip(signatures)
+        {
             // A watchlist removed since the match has nothing to alert.
             let hits: Vec<_> = hits
                 .iter()
@@ -81,7 +82,8 @@ impl Engine {
                 store,
                 ing,
                 &article.title,
-                body_of(article),
+                sig.clone()
+                    .unwrap_or_else(|| story::signature(&article.title, body_of(article))),
                 article.published.unwrap_or(at),
                 at,
                 stories,
@@ -280,12 +282,14 @@ pub(crate) struct Fresh {
 
 /// Puts an alerted article into a story: its existing one, a recent
 /// story it resembles, or a new story. Polls and back-fill both use it, so
-/// back-filled alerts join stories exactly as polled ones do.
+/// back-filled alerts join stories exactly as polled ones do. `now` is
+/// when the story is seen: the poll's time, or in a back-fill the
+/// article's own time, so the archive's past events stay apart.
 pub(crate) fn assign_story(
     store: &Store,
     ingested: &outpost_store::Ingested,
     title: &str,
-    body: &str,
+    sig: StorySignature,
     published: Timestamp,
     now: Timestamp,
     cache: &mut Option<StoryIndex>,
@@ -315,9 +319,11 @@ pub(crate) fn assign_story(
             })))
         }
     };
-    let sig = story::signature(title, body);
     let id = match candidates.assign(&sig, published.min(now), window) {
-        Some(id) => id,
+        Some(id) => {
+            candidates.joined(id, now);
+            id
+        }
         None => {
             let id = store.create_story(&NewStory {
                 first_seen: now,
@@ -338,7 +344,7 @@ pub(crate) fn assign_story(
 }
 
 /// The text the matcher and story clustering see besides the title.
-fn body_of(article: &NewArticle) -> &str {
+pub(crate) fn body_of(article: &NewArticle) -> &str {
     if article.text.trim().is_empty() {
         &article.summary
     } else {

@@ -471,6 +471,7 @@ pub fn typescript_bindings() -> String {
 mod alerts;
 mod pages;
 mod sources;
+mod stories;
 mod watchlists;
 
 pub use alerts::{
@@ -484,6 +485,7 @@ pub use pages::{
 pub use sources::{
     accept_source_move, add_source, app_info, list_sources, source_view, update_source,
 };
+pub use stories::{join_stories, split_story_article};
 pub use watchlists::{
     body_snippet, check_query, list_watchlists, preview_query, preview_query_without,
     save_watchlist,

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use outpost_core::Source;
 use outpost_core::matcher::MatchHit;
-use outpost_core::story::StoryIndex;
+use outpost_core::story::{StoryIndex, StorySignature};
 use outpost_store::{FetchRecord, IngestStatus, NewArticle, PreparedArticle, Store};
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -45,6 +45,9 @@ pub(crate) struct Parsed {
     pub(crate) prepared: Vec<PreparedArticle>,
     /// Per article, the watchlists (in scope for the source) it matched.
     pub(crate) hits: Vec<Vec<MatchHit>>,
+    /// Per article, its story signature when it matched: computed on the
+    /// worker pool, so the single writer only places it.
+    pub(crate) signatures: Vec<Option<StorySignature>>,
     pub(crate) moved_to: Option<url::Url>,
     pub(crate) skipped_old: u32,
     /// The fetch record, written after the items and their alerts.
@@ -181,8 +184,15 @@ impl Engine {
             .iter()
             .filter(|i| i.status == IngestStatus::New)
             .count() as u32;
-        let alerts =
-            self.raise_alerts(store, source, &p.articles, &ingested, &p.hits, at, stories)?;
+        let alerts = self.raise_alerts(
+            store,
+            source,
+            &p.articles,
+            &ingested,
+            (&p.hits, &p.signatures),
+            at,
+            stories,
+        )?;
         // The validators and the next poll time are stored last: until the
         // alerts exist, a crash leaves the source due and its feed is fetched
         // in full again.

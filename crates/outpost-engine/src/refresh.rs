@@ -266,6 +266,14 @@ impl Engine {
         });
         let prepared = outpost_store::prepare_articles(&articles);
         let hits = self.match_articles(&source, &articles);
+        let signatures = articles
+            .iter()
+            .zip(&hits)
+            .map(|(a, h)| {
+                (!h.is_empty())
+                    .then(|| outpost_core::story::signature(&a.title, crate::alerting::body_of(a)))
+            })
+            .collect();
         let record = FetchRecord {
             at: f.at,
             ok: true,
@@ -285,6 +293,7 @@ impl Engine {
                 articles,
                 prepared,
                 hits,
+                signatures,
                 moved_to: f.moved_to,
                 skipped_old,
                 record,

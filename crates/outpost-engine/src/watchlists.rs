@@ -168,6 +168,7 @@ impl Engine {
         let mut scanned = 0u64;
         let mut added = 0;
         let mut stories = None;
+        let mut latest: Option<outpost_core::Timestamp> = None;
         loop {
             let page = self.store().articles_after(after, 1000)?;
             let Some(last) = page.last() else { break };
@@ -181,7 +182,8 @@ impl Engine {
                 } else {
                     &a.text
                 };
-                let sources = store.get_article(a.id)?.sources;
+                // The sources alone: the page already holds the article.
+                let sources = store.article_sources(a.id)?;
                 let source = sources.first().map(|s| s.name.as_str());
                 let ids: Vec<SourceId> = sources.iter().map(|s| s.source_id).collect();
                 if !w.in_scope(&ids, a.lang.as_deref()) {
@@ -198,36 +200,53 @@ impl Engine {
                 }
             }
             // Back-filled alerts join stories exactly as polled ones do, so
-            // the list groups them with their other outlets.
-            for (a, body, spans) in matched {
-                let story_id = match a.story_id {
-                    Some(s) => s,
-                    None => crate::alerting::assign_story(
-                        &store,
-                        &outpost_store::Ingested {
-                            article_id: a.id,
-                            status: IngestStatus::Unchanged,
-                            new_source: false,
-                        },
-                        &a.title,
-                        body,
-                        a.published.unwrap_or(a.fetched_at),
-                        now,
-                        &mut stories,
-                    )?,
-                };
-                let alert = NewAlert {
-                    watchlist_id: id,
-                    article_id: a.id,
-                    spans,
-                    story_id: Some(story_id),
-                    created_at: now,
-                };
-                if store.insert_alert(&alert)?.is_some() {
-                    added += 1;
+            // the list groups them with their other outlets. Each article is
+            // placed at its own time, among the stories of its own window.
+            // One transaction per page: a commit per alert would cost a
+            // disk sync each.
+            added += store.write_batch(|store| -> Result<u32> {
+                let mut added = 0;
+                for (a, body, spans) in matched {
+                    let story_id = match a.story_id {
+                        Some(s) => s,
+                        None => {
+                            let seen = a.published.unwrap_or(a.fetched_at).min(now);
+                            latest = latest.max(Some(seen));
+                            crate::alerting::assign_story(
+                                store,
+                                &outpost_store::Ingested {
+                                    article_id: a.id,
+                                    status: IngestStatus::Unchanged,
+                                    new_source: false,
+                                },
+                                &a.title,
+                                outpost_core::story::signature(&a.title, body),
+                                seen,
+                                seen,
+                                &mut stories,
+                            )?
+                        }
+                    };
+                    let alert = NewAlert {
+                        watchlist_id: id,
+                        article_id: a.id,
+                        spans,
+                        story_id: Some(story_id),
+                        created_at: now,
+                    };
+                    if store.insert_alert(&alert)?.is_some() {
+                        added += 1;
+                    }
                 }
-            }
+                Ok(added)
+            })?;
             drop(store);
+            // The archive is walked roughly in time order: stories two
+            // windows behind the latest article placed can take no more, and
+            // keeping them would make the index grow with the archive.
+            if let (Some(index), Some(latest)) = (stories.as_mut(), latest) {
+                index.forget_before(latest - outpost_core::story::default_window() * 2);
+            }
             progress(scanned, total);
         }
         Ok(added)

@@ -405,3 +405,139 @@ fn reads_do_not_wait_for_the_writer() {
         })
         .unwrap();
 }
+
+/// Issue 14, section 2 ("done means"): one event reported by four outlets in
+/// English, Russian and Tajik — the number spelled out in three of them,
+/// the place declined in Russian — is one story, one notification and four
+/// sources. A late report joins without notifying again; the analyst can
+/// split a report out and join the stories back, and the joined story still
+/// remembers it was announced.
+#[test]
+fn one_event_in_three_languages_is_one_story_and_one_notification() {
+    let reports = [
+        (
+            "Wire",
+            (
+                "e1",
+                "Gunmen kill five Chinese workers at a gold mine in Darvoz",
+                "Five Chinese nationals were killed in an attack on a gold mine in Darvoz district on 14 November.",
+            ),
+        ),
+        (
+            "Frontier Monitor",
+            (
+                "e2",
+                "Darvoz mine attack: 5 Chinese miners dead",
+                "Officials said the attack on the mine in Darvoz took place on 14 November.",
+            ),
+        ),
+        (
+            "Вести Памира",
+            (
+                "r1",
+                "В Дарвазе убиты пятеро граждан Китая",
+                "Нападение на золотой рудник в Дарвазском районе произошло 14 ноября.",
+            ),
+        ),
+        (
+            "Хабарҳо",
+            (
+                "t1",
+                "Дар Дарвоз панҷ шаҳрванди Чин кушта шуданд",
+                "Ҳамла ба кони тилло дар ноҳияи Дарвоз 14 ноябр рух дод.",
+            ),
+        ),
+    ];
+    let servers: Vec<(FeedServer, &str)> = reports
+        .iter()
+        .map(|(name, item)| (FeedServer::start(&rss(&[*item])), *name))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let sink = Arc::new(Recorder::default());
+    let engine = open(&dir.path().join("o.db"), sink.clone());
+    let rt = rt();
+    for (server, name) in &servers {
+        rt.block_on(engine.add_source(NewSourceRequest {
+            url: server.feed_url(),
+            name: Some((*name).into()),
+            ..Default::default()
+        }))
+        .unwrap();
+    }
+    engine
+        .add_watchlist(&watchlist(
+            "Darvoz",
+            "Darvoz OR Дарваз* OR Дарвоз*",
+            Severity::High,
+        ))
+        .unwrap();
+    let s = rt.block_on(engine.poll(None)).unwrap();
+    assert_eq!((s.alerts, s.notifications), (4, 1), "{s:?}");
+    let alerts = || {
+        support::archive(&engine)
+            .list_alerts(&AlertFilter {
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap()
+    };
+    let first = alerts();
+    let story = first[0].story_id.unwrap();
+    assert!(
+        first.iter().all(|a| a.story_id == Some(story)),
+        "four reports, one story: {:?}",
+        first
+            .iter()
+            .map(|a| (&a.title, a.story_id))
+            .collect::<Vec<_>>()
+    );
+    assert!(first.iter().all(|a| a.story_sources == 4), "4 sources");
+
+    // A late report, in Uzbek, joins the story and notifies nothing.
+    let late = FeedServer::start(&rss(&[(
+        "u1",
+        "Darvoz tumanida besh xitoylik ishchi halok boʻldi",
+        "Oltin koniga hujum 14 noyabr kuni sodir boʻldi.",
+    )]));
+    rt.block_on(engine.add_source(NewSourceRequest {
+        url: late.feed_url(),
+        name: Some("Surxon Axborot".into()),
+        ..Default::default()
+    }))
+    .unwrap();
+    let s = rt.block_on(engine.poll(None)).unwrap();
+    assert_eq!((s.alerts, s.notifications), (1, 0), "{s:?}");
+    assert!(alerts().iter().all(|a| a.story_id == Some(story)));
+
+    // Split the Tajik report out, then join the two stories again.
+    let tajik = alerts()
+        .into_iter()
+        .find(|a| a.title.starts_with("Дар Дарвоз"))
+        .unwrap();
+    let apart = outpost_engine::api::split_story_article(&engine, tajik.article_id).unwrap();
+    assert_ne!(apart, story);
+    let now = alerts();
+    let of = |id| now.iter().filter(|a| a.story_id == Some(id)).count();
+    assert_eq!(
+        (of(story), of(apart)),
+        (4, 1),
+        "the alert moved with its article"
+    );
+    assert!(
+        outpost_engine::api::split_story_article(&engine, tajik.article_id).is_err(),
+        "a report alone in its story has nothing to be split from"
+    );
+    outpost_engine::api::join_stories(&engine, story, apart).unwrap();
+    assert!(alerts().iter().all(|a| a.story_id == Some(story)));
+    assert_eq!(
+        support::archive(&engine).story_notified_max(story).unwrap(),
+        Some(Severity::High),
+        "the joined story remembers it was announced"
+    );
+    assert!(outpost_engine::api::join_stories(&engine, story, story).is_err());
+    assert_eq!(
+        sink.sent.lock().unwrap().len(),
+        1,
+        "one notification in all"
+    );
+}

@@ -514,7 +514,8 @@ impl Store {
         })
     }
 
-    fn article_sources(&self, id: ArticleId) -> Result<Vec<ArticleSource>> {
+    /// The sources that delivered an article, the first one first.
+    pub fn article_sources(&self, id: ArticleId) -> Result<Vec<ArticleSource>> {
         let mut st = self.conn.prepare_cached(
             "SELECT x.source_id, s.name, x.guid, x.first_seen FROM article_sources x
              JOIN sources s ON s.id = x.source_id

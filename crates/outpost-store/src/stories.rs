@@ -110,6 +110,108 @@ impl Store {
         })
     }
 
+    /// Takes an article out of its story into a new one of its own, seeded
+    /// by `story` (its signature), with its alerts: the analyst's answer to a
+    /// wrong join. Returns the new story. (The engine checks first that the
+    /// article shares its story with others.)
+    pub fn split_article(&self, article_id: ArticleId, story: &NewStory) -> Result<StoryId> {
+        self.run(|| {
+            let tx = self.write_tx()?;
+            let n: i64 = tx.query_row(
+                "SELECT count(*) FROM articles WHERE id = ?1",
+                [article_id],
+                |r| r.get(0),
+            )?;
+            found(n as usize, "article", article_id)?;
+            tx.execute(
+                "INSERT INTO stories (first_seen, last_seen, title, simhash, tokens)
+                 SELECT ?1, fetched_at, ?2, ?3, ?4 FROM articles WHERE id = ?5",
+                params![
+                    ms(story.first_seen),
+                    story.title,
+                    story.simhash as i64,
+                    to_json(&story.tokens),
+                    article_id
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            tx.execute(
+                "UPDATE articles SET story_id = ?2 WHERE id = ?1",
+                params![article_id, id],
+            )?;
+            tx.execute(
+                "UPDATE alerts SET story_id = ?2 WHERE article_id = ?1",
+                params![article_id, id],
+            )?;
+            tx.commit()?;
+            Ok(id)
+        })
+    }
+
+    /// Joins story `other` into story `keep`: its articles and alerts move,
+    /// its notification memory merges (the higher severity per watchlist
+    /// stays, so the joined story does not notify again for what either
+    /// already announced), and `other` is deleted. (The engine checks first
+    /// that they are two different stories.)
+    pub fn join_stories(&self, keep: StoryId, other: StoryId) -> Result<()> {
+        self.run(|| {
+            let tx = self.write_tx()?;
+            for id in [keep, other] {
+                let n: i64 =
+                    tx.query_row("SELECT count(*) FROM stories WHERE id = ?1", [id], |r| r.get(0))?;
+                found(n as usize, "story", id)?;
+            }
+            tx.execute(
+                "UPDATE articles SET story_id = ?1 WHERE story_id = ?2",
+                params![keep, other],
+            )?;
+            tx.execute(
+                "UPDATE alerts SET story_id = ?1 WHERE story_id = ?2",
+                params![keep, other],
+            )?;
+            let theirs: Vec<(WatchlistId, String, i64)> = tx
+                .prepare(
+                    "SELECT watchlist_id, severity, notified_at FROM story_notifications
+                     WHERE story_id = ?1",
+                )?
+                .query_map([other], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            for (watchlist, severity, at) in theirs {
+                let ours: Option<String> = tx
+                    .query_row(
+                        "SELECT severity FROM story_notifications WHERE story_id = ?1 AND watchlist_id = ?2",
+                        params![keep, watchlist],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                let higher = match (ours.as_deref().map(str::parse::<Severity>), severity.parse::<Severity>()) {
+                    (Some(Ok(o)), Ok(t)) => t > o,
+                    (None, _) => true,
+                    _ => false,
+                };
+                if higher {
+                    tx.execute(
+                        "INSERT INTO story_notifications (story_id, watchlist_id, severity, notified_at)
+                         VALUES (?1, ?2, ?3, ?4)
+                         ON CONFLICT (story_id, watchlist_id)
+                         DO UPDATE SET severity = excluded.severity, notified_at = excluded.notified_at",
+                        params![keep, watchlist, severity, at],
+                    )?;
+                }
+            }
+            tx.execute(
+                "UPDATE stories SET
+                    first_seen = min(first_seen, (SELECT first_seen FROM stories WHERE id = ?2)),
+                    last_seen = max(last_seen, (SELECT last_seen FROM stories WHERE id = ?2))
+                 WHERE id = ?1",
+                params![keep, other],
+            )?;
+            tx.execute("DELETE FROM stories WHERE id = ?1", [other])?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
     /// Stories seen (last article) at or after `since`, newest first.
     pub fn recent_stories(&self, since: Timestamp) -> Result<Vec<StoryRecord>> {
         self.run(|| {

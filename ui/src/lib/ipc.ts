@@ -102,6 +102,11 @@ export const addAlertTag = (id: number, tag: string) => call<void>("add_alert_ta
 export const removeAlertTag = (id: number, tag: string) =>
   call<void>("remove_alert_tag", { id, tag });
 
+/** Takes a wrongly joined report out of its story; returns its new story. */
+export const splitStoryArticle = (article: number) => call<number>("split_story_article", { article });
+/** Joins story `other` into story `keep`; returns `keep`. */
+export const joinStories = (keep: number, other: number) => call<number>("join_stories", { keep, other });
+
 export const search = (req: SearchRequest) => call<Array<SearchHit>>("search", { req });
 export const getArticle = (id: number) => call<ArticleView>("get_article", { id });
 export const loadImage = (url: string) => call<string>("load_image", { url });

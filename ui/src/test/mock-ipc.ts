@@ -547,6 +547,21 @@ export class MockBackend implements Backend {
         this.recount();
         return null;
       }
+      case "split_story_article": {
+        const moved = this.alerts.filter((x) => x.article_id === a.article);
+        const story = moved[0]?.story_id ?? null;
+        if (story === null || this.alerts.filter((x) => x.story_id === story).length === moved.length) {
+          throw { code: "invalid_input", message: "there is nothing to split it from" };
+        }
+        const id = this.nextId++;
+        for (const x of moved) x.story_id = id;
+        return id;
+      }
+      case "join_stories": {
+        if (a.keep === a.other) throw { code: "invalid_input", message: "pick two different stories" };
+        for (const x of this.alerts) if (x.story_id === a.other) x.story_id = a.keep as number;
+        return a.keep;
+      }
       case "set_alert_note":
         this.alert(a.id as number).note = (a.note as string) || null;
         return null;

@@ -23,6 +23,7 @@ pub mod query;
 pub mod schedule;
 pub mod search;
 pub mod sources;
+pub mod stories;
 pub mod watchlists;
 
 /// What every subcommand may need: where the archive lives.

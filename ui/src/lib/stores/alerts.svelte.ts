@@ -308,6 +308,39 @@ export class AlertsStore {
     return this.groups.flatMap((g) => g.members.map((m) => m.id)).slice(0, max);
   }
 
+  /** The story the analyst picked in the reader to join with another. */
+  joinFrom = $state<{ story: number; title: string } | null>(null);
+
+  /** Takes a wrongly joined report out of the open alert's story. */
+  async splitFromStory(article: number): Promise<void> {
+    const open = this.detail?.alert.id;
+    try {
+      await ipc.splitStoryArticle(article);
+      await this.afterStoryChange(open);
+    } catch (e) {
+      app.showError(e, "Could not split the report out of its story");
+    }
+  }
+
+  /** Joins the picked story into the open alert's story. */
+  async joinPickedStory(): Promise<void> {
+    const from = this.joinFrom;
+    const d = this.detail;
+    if (!from || d?.alert.story_id == null || from.story === d.alert.story_id) return;
+    try {
+      await ipc.joinStories(d.alert.story_id, from.story);
+      this.joinFrom = null;
+      await this.afterStoryChange(d.alert.id);
+    } catch (e) {
+      app.showError(e, "Could not join the stories");
+    }
+  }
+
+  private async afterStoryChange(open: number | undefined): Promise<void> {
+    await this.refresh(open);
+    if (open !== undefined) this.detail = await ipc.getAlert(open);
+  }
+
   /** Opens an alert by id (a notification was clicked), loading pages until found. */
   async openById(id: number): Promise<void> {
     let index = this.groups.findIndex((g) => g.members.some((m) => m.id === id));
