@@ -49,6 +49,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         set_polling_paused,
         backup,
         export_alerts,
+        autostart_enabled,
+        set_autostart,
     ]
 }
 
@@ -264,4 +266,34 @@ async fn backup(engine: Engine_<'_>, path: PathBuf) -> Res<()> {
 #[tauri::command]
 async fn export_alerts(engine: Engine_<'_>, req: ExportRequest) -> Res<ExportSummary> {
     Ok(outpost_engine::export::export_alerts(&engine, &req)?)
+}
+
+/// Whether Outpost starts at login (the XDG autostart entry exists).
+#[tauri::command]
+fn autostart_enabled(target: State<'_, crate::AutostartTarget>) -> bool {
+    target
+        .dir
+        .as_deref()
+        .is_some_and(crate::autostart::is_enabled)
+}
+
+/// Writes or removes the XDG autostart entry (see autostart.rs).
+#[tauri::command]
+fn set_autostart(target: State<'_, crate::AutostartTarget>, enabled: bool) -> Res<bool> {
+    let fail = |message: String| ApiError {
+        code: "autostart".into(),
+        message,
+    };
+    let dir = target.dir.as_deref().ok_or_else(|| {
+        fail("Cannot find your config directory: set HOME or XDG_CONFIG_HOME.".into())
+    })?;
+    let exe = std::env::current_exe()
+        .map_err(|e| fail(format!("Cannot find Outpost's own program file: {e}.")))?;
+    crate::autostart::set_enabled(dir, enabled, &exe, target.db.as_deref()).map_err(|e| {
+        fail(format!(
+            "Could not change {}: {e}.",
+            dir.join(crate::autostart::FILE_NAME).display()
+        ))
+    })?;
+    Ok(crate::autostart::is_enabled(dir))
 }

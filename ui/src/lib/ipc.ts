@@ -130,6 +130,10 @@ export const getSettings = () => call<Settings>("get_settings");
 export const saveSettings = (settings: Settings) => call<void>("save_settings", { settings });
 export const setPollingPaused = (paused: boolean) => call<void>("set_polling_paused", { paused });
 export const backup = (path: string) => call<void>("backup", { path });
+/** Whether Outpost starts at login (an XDG autostart entry exists). */
+export const autostartEnabled = () => call<boolean>("autostart_enabled");
+/** Writes or removes the autostart entry; answers whether it now exists. */
+export const setAutostart = (enabled: boolean) => call<boolean>("set_autostart", { enabled });
 export const exportAlerts = (req: ExportRequest) => call<ExportSummary>("export_alerts", { req });
 
 // ---- Events -------------------------------------------------------------

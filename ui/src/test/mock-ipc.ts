@@ -148,6 +148,7 @@ export class MockBackend implements Backend {
     time_zone: null,
   };
   pollingPaused = false;
+  autostart = false;
   notifications = { available: true, reason: null as string | null };
   /** The next call of a command fails with this error (once). */
   failures = new Map<string, ApiError>();
@@ -670,6 +671,11 @@ export class MockBackend implements Backend {
         return null;
       case "backup":
         return null;
+      case "autostart_enabled":
+        return this.autostart;
+      case "set_autostart":
+        this.autostart = a.enabled as boolean;
+        return this.autostart;
       case "export_alerts": {
         const req = a.req as ExportRequest;
         const n = req.alert_ids === null ? this.alerts.filter((x) => x.saved).length : req.alert_ids.length;
