@@ -166,7 +166,11 @@ fn navigation_guard<R: tauri::Runtime>() -> tauri::plugin::TauriPlugin<R> {
         .build()
 }
 
+/// When the process started, for the start-up time the log reports.
+pub(crate) static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
 pub fn run() {
+    STARTED.get_or_init(std::time::Instant::now);
     // Arguments first: `--help` and `--version` answer without touching the
     // log directory.
     let args = match Args::parse() {

@@ -130,6 +130,8 @@ export const getSettings = () => call<Settings>("get_settings");
 export const saveSettings = (settings: Settings) => call<void>("save_settings", { settings });
 export const setPollingPaused = (paused: boolean) => call<void>("set_polling_paused", { paused });
 export const backup = (path: string) => call<void>("backup", { path });
+/** Tells the backend the first list from the archive is on screen (it logs the start-up time). */
+export const windowReady = () => call<void>("window_ready");
 /** Whether Outpost starts at login (an XDG autostart entry exists). */
 export const autostartEnabled = () => call<boolean>("autostart_enabled");
 /** Writes or removes the autostart entry; answers whether it now exists. */

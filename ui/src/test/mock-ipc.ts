@@ -671,6 +671,8 @@ export class MockBackend implements Backend {
         return null;
       case "backup":
         return null;
+      case "window_ready":
+        return null;
       case "autostart_enabled":
         return this.autostart;
       case "set_autostart":
