@@ -52,6 +52,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         autostart_enabled,
         set_autostart,
         window_ready,
+        welcome,
+        apply_welcome,
     ]
 }
 
@@ -308,4 +310,16 @@ fn window_ready() {
         let ms = crate::STARTED.get().map_or(0, |t| t.elapsed().as_millis());
         tracing::info!("first window with data {ms} ms after launch");
     }
+}
+
+#[tauri::command]
+async fn welcome(engine: Engine_<'_>) -> Res<WelcomeOffer> {
+    Ok(api::welcome(&engine)?)
+}
+
+#[tauri::command]
+async fn apply_welcome(app: AppHandle, engine: Engine_<'_>, choice: WelcomeChoice) -> Res<u32> {
+    let kept = api::apply_welcome(&engine, choice)?;
+    crate::tray::refresh(&app);
+    Ok(kept)
 }

@@ -362,6 +362,11 @@ pub fn typescript_bindings() -> String {
         ExportFormat::decl(&cfg),
         ExportRequest::decl(&cfg),
         ExportSummary::decl(&cfg),
+        SourcePack::decl(&cfg),
+        LangChoice::decl(&cfg),
+        ExampleWatchlist::decl(&cfg),
+        WelcomeOffer::decl(&cfg),
+        WelcomeChoice::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in outpost-engine (src/api.rs) by\n\
@@ -384,6 +389,7 @@ pub fn typescript_bindings() -> String {
 mod alerts;
 mod sources;
 mod watchlists;
+mod welcome;
 
 pub use alerts::{
     alert_view, article_view, backup, defer_images, get_alert, get_article, list_alerts,
@@ -393,6 +399,9 @@ pub use sources::{
     accept_source_move, add_source, app_info, list_sources, source_view, update_source,
 };
 pub use watchlists::{body_snippet, check_query, list_watchlists, preview_query, save_watchlist};
+pub use welcome::{
+    ExampleWatchlist, LangChoice, SourcePack, WelcomeChoice, WelcomeOffer, apply_welcome, welcome,
+};
 
 fn rfc3339(t: chrono::DateTime<chrono::Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
