@@ -95,7 +95,7 @@ def cpu_ticks(pid):
     return total
 
 
-def wait_idle(pid, limit=300):
+def wait_idle(pid, limit=90):
     """Until the process tree used under 5% of a core for 3 s in a row."""
     start = time.monotonic()
     quiet = 0

@@ -38,7 +38,7 @@ runs = len([r for r in rows if r["app"] == "Outpost"])
 print("# Start-up and memory: Outpost vs Liferea\n")
 print(f"Command: `{command.strip()}` ({feeds} local feeds × {items} items, {runs} run(s), medians).")
 print(f"Machine: {platform.machine()}, {os.cpu_count()} cores shared with other jobs; Xvfb 1280×800, "
-      f"a private D-Bus session, no accessibility bus. Liferea: `{version(['dpkg-query', '-W', '-f', '${Version}', 'liferea'])}` (Debian).\n")
+      f"a private D-Bus session, NO_AT_BRIDGE=1 for both. Liferea: `{version(['dpkg-query', '-W', '-f', '${Version}', 'liferea'])}` (Debian).\n")
 print("| measure | Outpost | Liferea | target |")
 print("|---|---|---|---|")
 o, l = "Outpost", "Liferea"
