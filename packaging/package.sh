@@ -77,3 +77,6 @@ for rpm in "$bundle_dir"/rpm/*.rpm; do
   cp "$rpm" "$out/outpost-${name#*-}"
   echo "packaging: $out/outpost-${name#*-}"
 done
+# The bundler's working trees (an unpacked copy of everything) are not needed
+# once the packages are copied out, and a debug one is hundreds of MB.
+rm -rf "$bundle_dir/deb" "$bundle_dir/rpm"
