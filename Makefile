@@ -7,7 +7,7 @@ CARGO ?= cargo
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 APP := $(TARGET_DIR)/debug/outpost-app
 
-.PHONY: run test setup ui app cli lint test-rust test-clock test-fuzz fuzz test-ui test-e2e icons bench clean-artifacts
+.PHONY: run test setup ui app cli lint test-rust test-clock test-fuzz fuzz test-ui test-e2e test-package package icons bench clean-artifacts
 
 run: setup ui app
 	@echo "Launching Outpost (database: $${OUTPOST_DB:-~/.local/share/outpost/outpost.db})"
@@ -18,7 +18,7 @@ run: setup ui app
 	    'echo "No display found: running under Xvfb on $$DISPLAY (screenshot: XAUTHORITY=/tmp/outpost-xvfb.auth DISPLAY=$$DISPLAY import -window root shot.png)"; exec dbus-run-session -- $(APP)'; \
 	fi
 
-test: setup ui lint test-rust test-clock test-fuzz test-ui test-e2e
+test: setup ui lint test-rust test-clock test-fuzz test-ui test-e2e test-package
 
 setup:
 	@.ci/setup.sh
@@ -68,9 +68,23 @@ test-ui:
 test-e2e: app
 	tests/e2e/run.sh
 
+# The .deb and .rpm to install Outpost like any desktop program (README,
+# Install): a release build, then the npm Tauri CLI's offline bundlers.
+# They land in target/release/package/.
+package: setup ui
+	$(CARGO) build --release -p outpost-app -p outpost-cli
+	packaging/package.sh
+
+# The same .deb from the debug build the end-to-end tests use (seconds, no
+# release build), unpacked and checked by packaging/smoke.sh.
+test-package: app
+	packaging/package.sh --debug --bundles deb
+	packaging/smoke.sh $(TARGET_DIR)/debug/package/outpost_$$(sed -n 's/^ *"version": "\(.*\)",/\1/p' tauri.conf.json | head -n1)_amd64.deb
+
 # Regenerates every icon size from the one source drawing.
 icons:
 	cd ui && npx tauri icon ../icons/outpost.svg -o ../icons && rm -rf ../icons/android ../icons/ios
+	cd ui && npx tauri icon ../icons/outpost.svg -o ../icons -p 16 -p 22 -p 24 -p 48 -p 96 -p 256 -p 512
 
 bench:
 	@echo "See bench/README.md for each benchmark and its baseline."

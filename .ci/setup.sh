@@ -12,7 +12,7 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev build-essential pkg-config file libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev libgtk-3-dev
   xvfb xauth dbus dbus-x11 webkit2gtk-driver dunst libnotify-bin imagemagick curl
-  chromium faketime
+  chromium faketime desktop-file-utils python3-gi gir1.2-glib-2.0 xdotool
 )
 
 missing=()

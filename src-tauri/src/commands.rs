@@ -53,6 +53,11 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         set_polling_paused,
         backup,
         export_alerts,
+        autostart_enabled,
+        set_autostart,
+        window_ready,
+        welcome,
+        apply_welcome,
     ]
 }
 
@@ -288,4 +293,57 @@ async fn split_story_article(engine: Engine_<'_>, article: ArticleId) -> Res<Sto
 #[tauri::command]
 async fn join_stories(engine: Engine_<'_>, keep: StoryId, other: StoryId) -> Res<StoryId> {
     Ok(api::join_stories(&engine, keep, other)?)
+}
+
+/// Whether Outpost starts at login (the XDG autostart entry exists).
+#[tauri::command]
+fn autostart_enabled(target: State<'_, crate::AutostartTarget>) -> bool {
+    target
+        .dir
+        .as_deref()
+        .is_some_and(crate::autostart::is_enabled)
+}
+
+/// Writes or removes the XDG autostart entry (see autostart.rs).
+#[tauri::command]
+fn set_autostart(target: State<'_, crate::AutostartTarget>, enabled: bool) -> Res<bool> {
+    let fail = |message: String| ApiError {
+        code: "autostart".into(),
+        message,
+    };
+    let dir = target.dir.as_deref().ok_or_else(|| {
+        fail("Cannot find your config directory: set HOME or XDG_CONFIG_HOME.".into())
+    })?;
+    let exe = std::env::current_exe()
+        .map_err(|e| fail(format!("Cannot find Outpost's own program file: {e}.")))?;
+    crate::autostart::set_enabled(dir, enabled, &exe, target.db.as_deref()).map_err(|e| {
+        fail(format!(
+            "Could not change {}: {e}.",
+            dir.join(crate::autostart::FILE_NAME).display()
+        ))
+    })?;
+    Ok(crate::autostart::is_enabled(dir))
+}
+
+/// The UI calls this once, after it painted its first list from the archive:
+/// the log then says how long the start took (bench/startup reads it).
+#[tauri::command]
+fn window_ready() {
+    static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if !SAID.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        let ms = crate::STARTED.get().map_or(0, |t| t.elapsed().as_millis());
+        tracing::info!("first window with data {ms} ms after launch");
+    }
+}
+
+#[tauri::command]
+async fn welcome(engine: Engine_<'_>) -> Res<WelcomeOffer> {
+    Ok(api::welcome(&engine)?)
+}
+
+#[tauri::command]
+async fn apply_welcome(app: AppHandle, engine: Engine_<'_>, choice: WelcomeChoice) -> Res<u32> {
+    let kept = api::apply_welcome(&engine, choice)?;
+    crate::tray::refresh(&app);
+    Ok(kept)
 }

@@ -566,6 +566,12 @@ pub struct Stats {
     pub articles: u64,
     pub watchlists: u64,
     pub alerts: u64,
+    /// Unread stories: what the alert list shows as unread rows. A story
+    /// (several outlets, several watchlists) with any alert still `new`
+    /// counts once; an alert outside any story counts on its own. The
+    /// badge, the header, the status bar and the tray all show this one
+    /// unit (issue 16: they showed alerts while the list showed stories, so
+    /// "9 unread" fell to "3" when one story of seven alerts was read).
     pub unread: u64,
 }
 

@@ -449,6 +449,11 @@ pub fn typescript_bindings() -> String {
         ExportFormat::decl(&cfg),
         ExportRequest::decl(&cfg),
         ExportSummary::decl(&cfg),
+        SourcePack::decl(&cfg),
+        LangChoice::decl(&cfg),
+        ExampleWatchlist::decl(&cfg),
+        WelcomeOffer::decl(&cfg),
+        WelcomeChoice::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in outpost-engine (src/api.rs) by\n\
@@ -473,6 +478,7 @@ mod pages;
 mod sources;
 mod stories;
 mod watchlists;
+mod welcome;
 
 pub use alerts::{
     alert_view, article_view, backup, defer_images, get_alert, get_article, list_alerts,
@@ -489,6 +495,9 @@ pub use stories::{join_stories, split_story_article};
 pub use watchlists::{
     body_snippet, check_query, list_watchlists, preview_query, preview_query_without,
     save_watchlist,
+};
+pub use welcome::{
+    ExampleWatchlist, LangChoice, SourcePack, WelcomeChoice, WelcomeOffer, apply_welcome, welcome,
 };
 
 fn rfc3339(t: chrono::DateTime<chrono::Utc>) -> String {

@@ -121,3 +121,62 @@ fn backup_and_source_edits_go_through_the_engine() {
     assert_eq!(engine.remove_source(id).unwrap(), 2);
     assert!(engine.sources().unwrap().is_empty());
 }
+
+// Issue 16 (a first run that explains itself): a seeded archive offers its
+// packs (the seeded sources' folders), languages and example watchlists
+// once; the choice removes what was not kept, and the offer is not made
+// again. An unseeded archive offers nothing.
+#[test]
+fn welcome_offers_the_seeded_packs_once_and_keeps_the_choice() {
+    let dir = tempfile::tempdir().unwrap();
+    let open_seeded = |seed| {
+        Engine::open(outpost_engine::EngineOptions {
+            db_path: dir.path().join(if seed { "seeded.db" } else { "bare.db" }),
+            seed,
+            sink: Arc::new(Recorder::default()),
+            events: Arc::new(outpost_engine::NoEvents),
+            clock: outpost_engine::system_clock(),
+        })
+        .unwrap()
+    };
+    assert!(!api::welcome(&open_seeded(false)).unwrap().needed);
+
+    let engine = open_seeded(true);
+    let offer = api::welcome(&engine).unwrap();
+    assert!(offer.needed);
+    let ids: Vec<&str> = offer.packs.iter().map(|p| p.id.as_str()).collect();
+    assert!(
+        ids.contains(&"Tajikistan") && ids.contains(&"Afghanistan"),
+        "{ids:?}"
+    );
+    let total: u32 = offer.packs.iter().map(|p| p.sources).sum();
+    assert_eq!(total as usize, api::list_sources(&engine).unwrap().len());
+    assert!(offer.langs.iter().any(|l| l.lang == "ru"));
+    assert_eq!(offer.watchlists.len(), 4);
+
+    let tajik = offer.packs.iter().find(|p| p.id == "Tajikistan").unwrap();
+    let keep_watchlist = offer.watchlists[0].id;
+    let kept = api::apply_welcome(
+        &engine,
+        api::WelcomeChoice {
+            packs: vec!["Tajikistan".into()],
+            langs: vec!["en".into()],
+            watchlists: vec![keep_watchlist],
+        },
+    )
+    .unwrap();
+    let left = api::list_sources(&engine).unwrap();
+    assert_eq!(left.len() as u32, kept);
+    assert!(
+        kept >= 1 && kept < tajik.sources,
+        "only Tajikistan's English sources: {kept}"
+    );
+    assert!(
+        left.iter()
+            .all(|s| s.folder.as_deref() == Some("Tajikistan") && s.lang.as_deref() == Some("en"))
+    );
+    let watchlists = api::list_watchlists(&engine).unwrap();
+    assert_eq!(watchlists.len(), 1);
+    assert_eq!(watchlists[0].id, keep_watchlist);
+    assert!(!api::welcome(&engine).unwrap().needed, "asked once");
+}

@@ -156,7 +156,9 @@ impl Store {
                         (SELECT count(*) FROM articles),
                         (SELECT count(*) FROM watchlists WHERE removed_at IS NULL),
                         (SELECT count(*) FROM alerts),
-                        (SELECT count(*) FROM alerts WHERE state = 'new')",
+                        (SELECT count(DISTINCT story_id) FROM alerts
+                          WHERE state = 'new' AND story_id IS NOT NULL)
+                        + (SELECT count(*) FROM alerts WHERE state = 'new' AND story_id IS NULL)",
                 [],
                 |r| {
                     Ok(Stats {

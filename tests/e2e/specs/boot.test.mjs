@@ -29,6 +29,15 @@ test("a first run loads the regional sources and example watchlists", async (t) 
     const watchlists = Number(/(\d+) watchlists/.exec(text)?.[1]);
     assert.ok(sources >= 15, `the default pack has many sources, saw: ${text}`);
     assert.equal(watchlists, 4, `four example watchlists, saw: ${text}`);
+    // Issue 16: the first run explains itself; unticking a pack removes it.
+    await browser.$('[data-testid="welcome"]').waitForDisplayed({ timeout: 15000 });
+    await browser.$('[data-testid="welcome-pack-Humanitarian"]').click();
+    await browser.$('[data-testid="welcome-start"]').click();
+    await browser.$('[data-testid="welcome"]').waitForExist({ reverse: true, timeout: 10000 });
+    await browser.waitUntil(async () => Number(/(\d+) sources/.exec(await counts.getText())?.[1]) < sources, {
+      timeout: 10000,
+      timeoutMsg: "the Humanitarian pack's sources were not removed",
+    });
   });
 });
 

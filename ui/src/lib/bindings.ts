@@ -314,3 +314,21 @@ export type ExportRequest = { format: ExportFormat, path: string,
 alert_ids: Array<number> | null, };
 
 export type ExportSummary = { count: number, path: string, };
+
+export type SourcePack = { 
+/**
+ * The folder name, which is also the pack's name.
+ */
+id: string, sources: number, 
+/**
+ * The languages of its sources, sorted.
+ */
+langs: Array<string>, };
+
+export type LangChoice = { lang: string, sources: number, };
+
+export type ExampleWatchlist = { id: number, name: string, query: string, };
+
+export type WelcomeOffer = { needed: boolean, packs: Array<SourcePack>, langs: Array<LangChoice>, watchlists: Array<ExampleWatchlist>, };
+
+export type WelcomeChoice = { packs: Array<string>, langs: Array<string>, watchlists: Array<number>, };

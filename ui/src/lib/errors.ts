@@ -46,3 +46,42 @@ export function describeError(e: unknown): ErrorView {
   const message = sentence(err.message);
   return { code: err.code, message, hint: message.includes(hint) ? null : hint };
 }
+
+const DNS_FAILURE = /dns error|failed to lookup address|name or service not known|temporary failure in name resolution|no address associated with hostname|nodename nor servname/i;
+
+/** Whether a fetch failed because the host name did not resolve (DNS). */
+export function isDnsFailure(message: string): boolean {
+  return DNS_FAILURE.test(message);
+}
+
+/**
+ * A fetch error in one short sentence for the sources table; the full chain
+ * (reqwest's causes, often several lines' worth) goes behind a details
+ * toggle (issue 16: every row showed the whole chain in red).
+ */
+export function shortFetchError(message: string): string {
+  const host = /^could not connect to ([^:\s]+)/i.exec(message.trim())?.[1];
+  const m = message.toLowerCase();
+  if (isDnsFailure(message)) return host ? `Could not find ${host} (the name does not resolve).` : "Could not find the host (the name does not resolve).";
+  if (/connection refused/.test(m)) return host ? `${host} refused the connection.` : "The server refused the connection.";
+  if (/connection reset|broken pipe/.test(m)) return host ? `${host} dropped the connection.` : "The server dropped the connection.";
+  if (/network is unreachable|no route to host/.test(m)) return "No network route to the server.";
+  // Otherwise the first clause: the backend writes it as the sentence and
+  // appends causes after ": ".
+  const cut = message.indexOf(": ", 12);
+  return sentence(cut > 0 && message.length > 90 ? message.slice(0, cut) : message);
+}
+
+/**
+ * Whether the sources' errors say this computer is offline: two or more
+ * enabled sources have been fetched and every one of them failed to resolve
+ * its host. One unreachable site is that site's problem; all of them at
+ * once is the network's.
+ */
+export function appearsOffline(sources: ReadonlyArray<{ enabled: boolean; last_fetch_at: string | null; last_error: string | null }>): boolean {
+  const tried = sources.filter((s) => s.enabled && s.last_fetch_at !== null);
+  return tried.length >= 2 && tried.every((s) => s.last_error !== null && isDnsFailure(s.last_error));
+}
+
+/** The sentence shown instead of a table of red rows when offline. */
+export const OFFLINE_SENTENCE = "You appear to be offline; sources will be retried.";

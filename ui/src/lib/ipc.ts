@@ -34,6 +34,8 @@ import type {
   Watchlist,
   WatchlistRemoval,
   WatchlistInput,
+  WelcomeChoice,
+  WelcomeOffer,
 } from "./bindings";
 
 export type Unlisten = () => void;
@@ -139,6 +141,16 @@ export const getSettings = () => call<Settings>("get_settings");
 export const saveSettings = (settings: Settings) => call<void>("save_settings", { settings });
 export const setPollingPaused = (paused: boolean) => call<void>("set_polling_paused", { paused });
 export const backup = (path: string) => call<void>("backup", { path });
+/** What a freshly seeded archive offers on the Welcome screen. */
+export const welcome = () => call<WelcomeOffer>("welcome");
+/** Keeps the chosen packs, languages and example watchlists; answers how many sources stay. */
+export const applyWelcome = (choice: WelcomeChoice) => call<number>("apply_welcome", { choice });
+/** Tells the backend the first list from the archive is on screen (it logs the start-up time). */
+export const windowReady = () => call<void>("window_ready");
+/** Whether Outpost starts at login (an XDG autostart entry exists). */
+export const autostartEnabled = () => call<boolean>("autostart_enabled");
+/** Writes or removes the autostart entry; answers whether it now exists. */
+export const setAutostart = (enabled: boolean) => call<boolean>("set_autostart", { enabled });
 export const exportAlerts = (req: ExportRequest) => call<ExportSummary>("export_alerts", { req });
 
 // ---- Events -------------------------------------------------------------

@@ -48,6 +48,23 @@ describe("Settings page", () => {
     expect((callsOf(mock, "save_settings")[0]!.settings as { request_budget_per_hour: number | null }).request_budget_per_hour).toBe(400);
   });
 
+  // Issue 16 (autostart): the toggle writes the login entry at once, without
+  // the form's Save, and shows the backend's answer.
+  it("turns start at login on and off at once", async () => {
+    const { mock } = fresh();
+    render(Settings);
+    const box = (await screen.findByTestId("autostart")) as HTMLInputElement;
+    await waitFor(() => expect(box.disabled).toBe(false));
+    expect(box.checked).toBe(false);
+    await fireEvent.click(box);
+    await waitFor(() => expect(callsOf(mock, "set_autostart")).toEqual([{ enabled: true }]));
+    expect(mock.autostart).toBe(true);
+    await waitFor(() => expect(box.checked).toBe(true));
+    await fireEvent.click(box);
+    await waitFor(() => expect(mock.autostart).toBe(false));
+    expect(callsOf(mock, "save_settings")).toEqual([]);
+  });
+
   it("refuses a malformed proxy with a sentence, without calling the backend", async () => {
     const { mock } = fresh();
     render(Settings);

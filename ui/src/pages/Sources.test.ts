@@ -18,6 +18,33 @@ describe("Sources page", () => {
     expect(mock.sources).toHaveLength(8);
   });
 
+  // Issue 16: a first run without network turned every row red with
+  // reqwest's whole error chain. Now one line says "offline", the rows wait,
+  // and each error is a short sentence with the chain behind "Details".
+  it("says offline once instead of a table of red rows when every fetch failed DNS", async () => {
+    const { mock } = fresh();
+    const chain = (host: string) =>
+      `could not connect to ${host}: error sending request for url (https://${host}/rss): client error (Connect): dns error: failed to lookup address information: Temporary failure in name resolution`;
+    for (const s of mock.sources) {
+      s.last_fetch_at = "2026-11-29T10:00:00Z";
+      s.last_error = chain(new URL(s.url).host);
+    }
+    render(Sources);
+    expect((await screen.findByTestId("sources-offline")).textContent).toBe("You appear to be offline; sources will be retried.");
+    expect(screen.getByTestId("source-health-1").textContent).toBe("Waiting for the network");
+    expect(screen.getByTestId("source-error-1").textContent).toMatch(/^Could not find \S+ \(the name does not resolve\)\.$/);
+    expect(screen.getByTestId("source-error-detail-1").textContent).toContain("Temporary failure in name resolution");
+    expect(screen.queryByTestId("source-advice-1")).toBeNull();
+  });
+
+  it("keeps a single failing source red, with its short error", async () => {
+    fresh();
+    render(Sources);
+    await waitFor(() => expect(screen.getByTestId("sources-table")).toBeTruthy());
+    expect(screen.queryByTestId("sources-offline")).toBeNull();
+    expect(screen.getByTestId("source-error-7").textContent).toBe("Timed out after 20 s while reading the response.");
+  });
+
   // Hardening 2, item 11: a feed's move to another host waits for the
   // analyst; the app offers the move and changes nothing until it is taken.
   it("offers a pending move to another host and accepts it on request", async () => {
@@ -199,9 +226,9 @@ describe("Source editing (issue 20)", () => {
     mock.sources[2]!.health = [{ code: "error", message: "could not find www.ozodi.org (DNS lookup failed); are you online?" }];
     mock.sources[3]!.health = [{ code: "empty", message: "answered with no items 3 polls in a row; the address may be an empty feed: find the outlet's current one" }];
     render(Sources);
-    const note = await screen.findByTestId("source-note-3-error");
+    const note = await screen.findByTestId("source-error-3");
     expect(note.textContent).toBe("could not find www.ozodi.org (DNS lookup failed); are you online?");
-    expect(screen.getByTestId("source-error-3").textContent).toContain("failed to lookup address information");
+    expect(screen.getByTestId("source-error-detail-3").textContent).toContain("failed to lookup address information");
     expect(screen.queryByTestId("source-advice-3")).toBeNull();
     expect(screen.getByTestId("source-note-4-empty").textContent).toContain("no items 3 polls in a row");
   });

@@ -194,6 +194,8 @@ export class MockBackend implements Backend {
     telegram_backfill_posts: 100,
   };
   pollingPaused = false;
+  autostart = false;
+  welcomeNeeded = false;
   notifications = { available: true, reason: null as string | null };
   /** The next call of a command fails with this error (once). */
   failures = new Map<string, ApiError>();
@@ -777,6 +779,39 @@ export class MockBackend implements Backend {
         return null;
       case "backup":
         return null;
+      case "welcome": {
+        if (!this.welcomeNeeded) return { needed: false, packs: [], langs: [], watchlists: [] };
+        const packs = new Map<string, { id: string; sources: number; langs: Array<string> }>();
+        const langs = new Map<string, number>();
+        for (const s of this.sources) {
+          const id = s.folder ?? "Other";
+          const p = packs.get(id) ?? { id, sources: 0, langs: [] };
+          p.sources += 1;
+          if (s.lang && !p.langs.includes(s.lang)) p.langs.push(s.lang);
+          packs.set(id, p);
+          if (s.lang) langs.set(s.lang, (langs.get(s.lang) ?? 0) + 1);
+        }
+        return {
+          needed: true,
+          packs: [...packs.values()].sort((a, b) => a.id.localeCompare(b.id)),
+          langs: [...langs].sort().map(([lang, sources]) => ({ lang, sources })),
+          watchlists: this.watchlists.map((w) => ({ id: w.id, name: w.name, query: w.query })),
+        };
+      }
+      case "apply_welcome": {
+        const c = a.choice as { packs: Array<string>; langs: Array<string>; watchlists: Array<number> };
+        this.sources = this.sources.filter((s) => c.packs.includes(s.folder ?? "Other") && (s.lang === null || c.langs.includes(s.lang)));
+        this.watchlists = this.watchlists.filter((w) => c.watchlists.includes(w.id));
+        this.welcomeNeeded = false;
+        return this.sources.length;
+      }
+      case "window_ready":
+        return null;
+      case "autostart_enabled":
+        return this.autostart;
+      case "set_autostart":
+        this.autostart = a.enabled as boolean;
+        return this.autostart;
       case "export_alerts": {
         const req = a.req as ExportRequest;
         const n = req.alert_ids === null ? this.alerts.filter((x) => x.saved).length : req.alert_ids.length;

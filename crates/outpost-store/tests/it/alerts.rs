@@ -327,6 +327,7 @@ fn stories_group_articles_and_remember_notifications() {
         store.story_notified(story, w).unwrap(),
         Some(Severity::High)
     );
+
     store
         .mark_story_notified(story, w, Severity::Critical, t0())
         .unwrap();
@@ -615,4 +616,66 @@ fn alerts_version_moves_on_every_alert_change() {
     assert_ne!(v4, v5);
     store.add_alert_tag(id, "verify").unwrap();
     assert_ne!(v5, store.alerts_version().unwrap());
+}
+
+// Issue 16 (one unit for unread): the Alerts badge and the list's header
+// counted alerts while the list shows stories, so "9 unread" fell to "3" when
+// one story was read. Three alerts of one story, under two watchlists, are
+// one unread row, so one unread; an alert outside any story counts alone.
+#[test]
+fn unread_counts_stories_like_the_list() {
+    let store = Store::open_in_memory().unwrap();
+    let a = add_source(&store, "https://a.example/rss", "A");
+    let arts: Vec<_> = store
+        .ingest(
+            a,
+            &[
+                article("1", "https://a.example/1", "Clash at the border post", ""),
+                article("2", "https://a.example/2", "Border post clash reported", ""),
+            ],
+            t0(),
+        )
+        .unwrap()
+        .iter()
+        .map(|i| i.article_id)
+        .collect();
+    let (x, y) = (arts[0], arts[1]);
+    let story = store
+        .create_story(&NewStory {
+            first_seen: t0(),
+            title: "Clash at the border post".into(),
+            simhash: 7,
+            tokens: vec!["clash".into()],
+        })
+        .unwrap();
+    let w = store
+        .add_watchlist(&watchlist("W", Severity::High), t0())
+        .unwrap();
+    let w2 = store
+        .add_watchlist(&watchlist("W2", Severity::Low), t0())
+        .unwrap();
+    let mut in_story = Vec::new();
+    for (wl, art) in [(w, x), (w2, x), (w, y)] {
+        let mut a = alert(wl, art);
+        a.story_id = Some(story);
+        in_story.push(store.insert_alert(&a).unwrap().unwrap());
+    }
+    assert_eq!(store.stats().unwrap().unread, 1, "three alerts, one story");
+    let loose = store.insert_alert(&alert(w2, y)).unwrap().unwrap();
+    assert_eq!(store.stats().unwrap().unread, 2);
+    for id in &in_story[..2] {
+        store.set_alert_state(*id, AlertState::Read, t0()).unwrap();
+    }
+    assert_eq!(
+        store.stats().unwrap().unread,
+        2,
+        "one alert of the story is still new"
+    );
+    store
+        .set_alert_state(in_story[2], AlertState::Read, t0())
+        .unwrap();
+    store
+        .set_alert_state(loose, AlertState::Dismissed, t0())
+        .unwrap();
+    assert_eq!(store.stats().unwrap().unread, 0);
 }

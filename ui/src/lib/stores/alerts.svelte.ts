@@ -279,7 +279,11 @@ export class AlertsStore {
     this.detailLoading = true;
     try {
       const d = await ipc.getAlert(g.lead.id);
-      if (this.groups[this.selected] !== g) return;
+      // A refresh meanwhile rebuilds the groups; what matters is whether the
+      // same story is still selected, not the same object (issue 16: a
+      // notification click landed on the page while it refetched, and the
+      // reader stayed empty).
+      if (this.groups[this.selected]?.lead.id !== g.lead.id) return;
       this.detail = d;
       let changed = false;
       for (const m of g.members) {
@@ -343,6 +347,10 @@ export class AlertsStore {
 
   /** Opens an alert by id (a notification was clicked), loading pages until found. */
   async openById(id: number): Promise<void> {
+    // The alert is usually new: refetch first, keeping it selected, so the
+    // refetch that coming back to the page starts cannot replace the list
+    // under the reader afterwards.
+    await this.refresh(id);
     let index = this.groups.findIndex((g) => g.members.some((m) => m.id === id));
     while (index < 0 && !this.exhausted && this.groups.length < 20_000) {
       await this.loadMore();
