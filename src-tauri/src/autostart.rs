@@ -31,10 +31,10 @@ pub fn set_enabled(dir: &Path, enabled: bool, exe: &Path, db: Option<&Path>) -> 
     let file = dir.join(FILE_NAME);
     if enabled {
         std::fs::create_dir_all(dir)?;
-        // Written beside and renamed so a crash never leaves half an entry.
-        let tmp = dir.join(".outpost.desktop.tmp");
-        std::fs::write(&tmp, entry(exe, db))?;
-        std::fs::rename(&tmp, &file)
+        // Written beside and renamed (the engine's atomic writer), so a
+        // crash never leaves half an entry.
+        outpost_engine::transfer::write_new(&file, entry(exe, db).as_bytes(), true)
+            .map_err(io::Error::other)
     } else {
         match std::fs::remove_file(&file) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),

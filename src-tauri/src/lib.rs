@@ -135,7 +135,7 @@ fn hide_to_tray(window: &tauri::Window) {
     match shown {
         Ok(_) => {
             let _ = std::fs::create_dir_all(&dir);
-            let _ = std::fs::write(&marker, b"");
+            let _ = outpost_engine::transfer::write_new(&marker, b"", true);
         }
         Err(e) => tracing::warn!("could not say that Outpost keeps running in the tray: {e}"),
     }
