@@ -255,7 +255,7 @@ def main():
         time.sleep(2)
         hidden_windows = windows_of(app.pid) + windows_of(liferea.pid)
         for w in hidden_windows:
-            subprocess.run(["xdotool", "windowunmap", w], check=False)
+            subprocess.run(["xdotool", "windowunmap", w], check=False, stderr=subprocess.DEVNULL)
         time.sleep(3)
         say(f"== hidden: {a.secs:.0f} s")
         results["hidden"] = window(a.secs, {"outpost": (app.pid, True), "liferea": (liferea.pid, True),

@@ -5,7 +5,10 @@
 # FEEDS x ITEMS generated articles against the app's resting memory; and
 # the CLI's memory over 1,000 poll cycles with no news. See README.md.
 #
-#   bench/idle/run.sh [FEEDS] [ITEMS] [CYCLES]      # default 100 500 1000
+#   bench/idle/run.sh [FEEDS] [ITEMS] [CYCLES]      # default 125 500 1000
+#
+# 125 x 500 generated items make about 50,000 articles (the generator
+# repeats some stories across feeds, which the archive stores once).
 #
 # Environment: CARGO_TARGET_DIR; OUTPOST_APP / OUTPOST_BIN (prebuilt
 # binaries to measure instead of building); IDLE_SECS; IDLE_BENCH_PORT
@@ -13,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-N=${1:-100}
+N=${1:-125}
 M=${2:-500}
 CYCLES=${3:-1000}
 PORT=${IDLE_BENCH_PORT:-18900}
@@ -53,7 +56,7 @@ xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
     python3 bench/idle/measure.py --app "$APP" --cli "$CLI" --opml "$OUT/feeds.opml" \
     --runs "$OUT/runs" --secs "${IDLE_SECS:-60}" --cycles "$CYCLES" \
     --articles $(( N * M )) --command "bench/idle/run.sh $*" --out "$OUT/RESULTS.md"
-if [ "$N" = 100 ] && [ "$M" = 500 ]; then
+if [ "$N" = 125 ] && [ "$M" = 500 ]; then
     cp "$OUT/RESULTS.md" bench/idle/RESULTS.md
     echo "(written to bench/idle/RESULTS.md)"
 fi
