@@ -34,6 +34,8 @@ async function launch(db) {
     port: PORT,
     logLevel: "error",
     connectionRetryCount: 0,
+    // A round in the page can take minutes on a loaded machine.
+    connectionRetryTimeout: 900_000,
     capabilities: {
       browserName: "wry",
       "wdio:enforceWebDriverClassic": true,

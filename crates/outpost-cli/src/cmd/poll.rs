@@ -92,7 +92,8 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitCode> {
 
 /// `--bench-cycles N`: the engine's clock runs an hour ahead per cycle, so
 /// a thousand cycles of a day's polling take minutes; after each of a few
-/// chosen cycles one line `cycle C: rss KB kB, pss KB kB` goes to stdout.
+/// chosen cycles one line `cycle C: rss KB kB, pss KB kB, sqlite KB kB`
+/// goes to stdout (sqlite: what SQLite holds, its page caches included).
 fn bench_cycles(ctx: &Ctx, cycles: u32) -> anyhow::Result<ExitCode> {
     use std::sync::atomic::{AtomicI64, Ordering};
     let ahead = Arc::new(AtomicI64::new(0));
@@ -111,8 +112,9 @@ fn bench_cycles(ctx: &Ctx, cycles: u32) -> anyhow::Result<ExitCode> {
         articles += u64::from(s.new_articles);
         if cycle == 1 || cycle == cycles || cycle % 100 == 0 || cycle == 10 {
             let (rss, pss) = own_memory_kb();
+            let sqlite = outpost_store::sqlite_memory_used() / 1024;
             println!(
-                "cycle {cycle}: rss {rss} kB, pss {pss} kB, sources {}, new articles so far {articles}",
+                "cycle {cycle}: rss {rss} kB, pss {pss} kB, sqlite {sqlite} kB, sources {}, new articles so far {articles}",
                 s.sources
             );
         }
