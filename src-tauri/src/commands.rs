@@ -16,6 +16,7 @@ type Res<T> = Result<T, ApiError>;
 pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         app_info,
+        poll_state,
         list_alerts,
         get_alert,
         set_alert_state,
@@ -64,6 +65,11 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
 #[tauri::command]
 async fn app_info(engine: Engine_<'_>) -> Res<AppInfo> {
     Ok(api::app_info(&engine)?)
+}
+
+#[tauri::command]
+async fn poll_state(engine: Engine_<'_>) -> Res<PollState> {
+    Ok(api::poll_state(&engine)?)
 }
 
 #[tauri::command]

@@ -60,6 +60,20 @@ pub struct AppInfo {
     pub alerts_version: String,
 }
 
+/// What the UI asks on start, on waking and every few seconds while it
+/// shows: both answers cost a lock and a pragma, no query.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PollState {
+    /// The poll in progress, or null when none runs: a progress bar the
+    /// events left behind is cleared by it.
+    pub progress: Option<PollProgress>,
+    /// Moves whenever anything is committed to the archive, by this app
+    /// or another process; the UI rereads `app_info` only when it moved.
+    pub archive_version: i64,
+    /// Polling is paused (from the window or the tray).
+    pub polling_paused: bool,
+}
+
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(rename = "Source")]
 pub struct SourceView {
@@ -446,6 +460,7 @@ pub fn typescript_bindings() -> String {
         Theme::decl(&cfg),
         Settings::decl(&cfg),
         PollProgress::decl(&cfg),
+        PollState::decl(&cfg),
         ExportFormat::decl(&cfg),
         ExportRequest::decl(&cfg),
         ExportSummary::decl(&cfg),
@@ -499,6 +514,19 @@ pub use watchlists::{
 pub use welcome::{
     ExampleWatchlist, LangChoice, SourcePack, WelcomeChoice, WelcomeOffer, apply_welcome, welcome,
 };
+
+/// See [`PollState`].
+pub fn poll_state(engine: &Engine) -> Result<PollState> {
+    Ok(PollState {
+        progress: engine.poll_state(),
+        archive_version: engine
+            .watcher
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .data_version()?,
+        polling_paused: engine.is_paused(),
+    })
+}
 
 fn rfc3339(t: chrono::DateTime<chrono::Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)

@@ -86,6 +86,12 @@ pub struct Engine {
     pub(crate) gates: crate::gate::Gates,
     /// Pages fetched for the selector builder (`api::preview_page_source`).
     pub(crate) page_cache: crate::api::PageCache,
+    /// The poll in progress, as last reported (see `Engine::poll_state`).
+    pub(crate) poll_progress: Mutex<Option<PollProgress>>,
+    /// A read-only connection that only watches the archive's
+    /// `data_version`, so asking "did anything change?" never waits for a
+    /// reader busy with a long search.
+    pub(crate) watcher: Mutex<Store>,
 }
 
 pub const USER_AGENT: &str = concat!(
@@ -126,6 +132,11 @@ impl Engine {
         let fetcher =
             Fetcher::new(fetch_config(&settings)).map_err(|e| EngineError::Fetch(e.to_string()))?;
         let readers_path = options.db_path.clone();
+        let open_reader = |path: &Path| {
+            Store::open_reader(path)
+                .or_else(|_| Store::open_read_only(path))
+                .map(Mutex::new)
+        };
         let engine = Engine {
             db_path: options.db_path,
             fetcher: RwLock::new(fetcher),
@@ -146,15 +157,13 @@ impl Engine {
             gates: crate::gate::Gates::default(),
             page_cache: Default::default(),
             next_reader: AtomicUsize::new(0),
+            // A folder nobody may write to cannot hold the -shm file a WAL
+            // reader needs; the archive is then read as immutable.
             readers: (0..READERS)
-                // A folder nobody may write to cannot hold the -shm file a
-                // WAL reader needs; the archive is then read as immutable.
-                .map(|_| {
-                    Store::open_reader(&readers_path)
-                        .or_else(|_| Store::open_read_only(&readers_path))
-                        .map(Mutex::new)
-                })
+                .map(|_| open_reader(&readers_path))
                 .collect::<std::result::Result<_, _>>()?,
+            watcher: open_reader(&readers_path)?,
+            poll_progress: Mutex::new(None),
             store: Mutex::new(store),
         };
         engine.recompile()?;

@@ -78,6 +78,24 @@ impl Engine {
         self.paused.load(Ordering::SeqCst)
     }
 
+    /// The poll in progress, as last reported, or `None` when no poll
+    /// runs. The UI asks on start and whenever it wakes, so an event it
+    /// missed (sent before the page listened, or while it slept) can never
+    /// leave a progress bar showing a poll that is over.
+    pub fn poll_state(&self) -> Option<PollProgress> {
+        self.poll_progress
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Records a poll's progress for [`Engine::poll_state`] and sends it.
+    fn report_progress(&self, progress: &PollProgress) {
+        *self.poll_progress.lock().unwrap_or_else(|e| e.into_inner()) = Some(progress.clone());
+        self.events
+            .emit(EngineEvent::PollProgress(progress.clone()));
+    }
+
     /// Asks the scheduler to look for due sources now.
     pub fn wake(&self) {
         self.wake.notify_one();
@@ -99,6 +117,8 @@ impl Engine {
     /// Polls every due source once (or the given ones, due or not).
     pub async fn poll(self: &Arc<Self>, only: Option<Vec<SourceId>>) -> Result<PollSummary> {
         let _gate = self.poll_gate.lock().await;
+        // However the poll ends (an error included), it no longer runs.
+        let _running = PollRunning(self);
         let now = self.now();
         self.refresh_pace(now)?;
         let due_only = only.is_none();
@@ -139,8 +159,7 @@ impl Engine {
             total,
             ..PollProgress::default()
         };
-        self.events
-            .emit(EngineEvent::PollProgress(progress.clone()));
+        self.report_progress(&progress);
 
         // Sources in flight at once: enough to keep the fetcher's own
         // connection limits busy while others parse and store, few enough
@@ -205,8 +224,7 @@ impl Engine {
             }
             progress.done += 1;
             progress.current = Some(name);
-            self.events
-                .emit(EngineEvent::PollProgress(progress.clone()));
+            self.report_progress(&progress);
         }
         while let Some(joined) = tasks.join_next().await {
             if let Err(e) = joined {
@@ -442,6 +460,19 @@ pub(crate) fn provisional_next(source: &Source, now: Timestamp) -> Timestamp {
         .unwrap_or(source.interval_secs)
         .max(60);
     now + Duration::seconds(i64::from(secs))
+}
+
+/// Clears [`Engine::poll_state`] when a poll returns, whichever way.
+struct PollRunning<'a>(&'a Engine);
+
+impl Drop for PollRunning<'_> {
+    fn drop(&mut self) {
+        *self
+            .0
+            .poll_progress
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = None;
+    }
 }
 
 /// How long a poll lease holds when its holder neither finishes nor dies:

@@ -180,3 +180,81 @@ fn welcome_offers_the_seeded_packs_once_and_keeps_the_choice() {
     assert_eq!(watchlists[0].id, keep_watchlist);
     assert!(!api::welcome(&engine).unwrap().needed, "asked once");
 }
+
+/// A progress event's (done, total), and what `poll_state` answered then.
+type Seen = (u32, u32, Option<(u32, u32)>);
+
+/// Sees, at each progress event, what `poll_state` answers then.
+#[derive(Default)]
+struct ProgressProbe {
+    engine: std::sync::OnceLock<std::sync::Weak<Engine>>,
+    seen: std::sync::Mutex<Vec<Seen>>,
+}
+
+impl outpost_engine::EventSink for ProgressProbe {
+    fn emit(&self, event: outpost_engine::EngineEvent) {
+        if let outpost_engine::EngineEvent::PollProgress(p) = event {
+            let state = self
+                .engine
+                .get()
+                .and_then(std::sync::Weak::upgrade)
+                .and_then(|e| api::poll_state(&e).unwrap().progress)
+                .map(|s| (s.done, s.total));
+            self.seen.lock().unwrap().push((p.done, p.total, state));
+        }
+    }
+}
+
+/// Issue 18, item 2: the UI asks `poll_state` on start and on waking, so a
+/// missed last progress event cannot leave its bar stuck. The state follows
+/// every event while the poll runs and is empty once it returned, and the
+/// archive's version moves only when something was committed.
+#[test]
+fn poll_state_follows_the_poll_and_ends_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FeedServer::start(&rss(&[
+        ("a1", "Clashes on the Tajik-Afghan border", "Khorog"),
+        ("a2", "Border crossing reopens", "Panji Poyon"),
+    ]));
+    let probe = Arc::new(ProgressProbe::default());
+    let engine = Engine::open(outpost_engine::EngineOptions {
+        db_path: dir.path().join("outpost.db"),
+        seed: false,
+        sink: Arc::new(Recorder::default()),
+        events: probe.clone(),
+        clock: support::fixed_clock(),
+    })
+    .unwrap();
+    probe.engine.set(Arc::downgrade(&engine)).unwrap();
+    let rt = support::rt();
+    let idle = api::poll_state(&engine).unwrap();
+    assert!(idle.progress.is_none(), "no poll has run yet");
+    assert_eq!(
+        api::poll_state(&engine).unwrap().archive_version,
+        idle.archive_version,
+        "nothing was committed, so the version stays"
+    );
+
+    assert_eq!(
+        add_feed_and_poll(&rt, &engine, server.feed_url()).new_articles,
+        2
+    );
+    let seen = probe.seen.lock().unwrap().clone();
+    assert!(
+        seen.len() >= 2,
+        "a start and an end event at least: {seen:?}"
+    );
+    for (done, total, state) in &seen {
+        assert_eq!(
+            *state,
+            Some((*done, *total)),
+            "poll_state answers the progress just sent"
+        );
+    }
+    let after = api::poll_state(&engine).unwrap();
+    assert!(after.progress.is_none(), "the poll is over: {after:?}");
+    assert_ne!(
+        after.archive_version, idle.archive_version,
+        "the poll committed articles, so the version moved"
+    );
+}

@@ -103,6 +103,15 @@ pub use search::QueryError;
 pub use sources::FetchRecord;
 pub use stories::{NewStory, PendingAlert, StoryRecord};
 
+/// Bytes SQLite holds in this process (page caches, prepared statements),
+/// for the memory benchmark (bench/idle): the share of the process's memory
+/// that is a cache bounded by each connection's `cache_size`, not growth.
+pub fn sqlite_memory_used() -> i64 {
+    // SAFETY: sqlite3_memory_used takes no arguments and reads a counter
+    // SQLite keeps for the whole process.
+    unsafe { rusqlite::ffi::sqlite3_memory_used() }
+}
+
 /// The setting that holds the retention period in days.
 pub const RETENTION_DAYS_KEY: &str = "retention_days";
 /// Retention when the setting is absent.

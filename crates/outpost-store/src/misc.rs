@@ -149,6 +149,18 @@ impl Store {
         result
     }
 
+    /// SQLite's `data_version` of this connection: it moves whenever
+    /// another connection (this process's writer, or another process)
+    /// commits, so a reader that never writes sees every change of the
+    /// archive for the cost of one pragma.
+    pub fn data_version(&self) -> Result<i64> {
+        self.run(|| {
+            Ok(self
+                .conn
+                .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+        })
+    }
+
     pub fn stats(&self) -> Result<Stats> {
         self.run(|| {
             Ok(self.conn.query_row(

@@ -9,12 +9,17 @@ export const ARTIFACTS = process.env.OUTPOST_ARTIFACTS ?? path.resolve("../artif
 
 let counter = 0;
 
-/** Launches the app on a new empty database and waits for the UI to boot. */
-export async function launchApp({ seed = false, extraArgs = [] } = {}) {
+/**
+ * Launches the app on a new empty database and waits for the UI to boot.
+ * `prepare(db, dir)` runs first, to fill the database (with the CLI) before
+ * the app opens it.
+ */
+export async function launchApp({ seed = false, extraArgs = [], prepare = null } = {}) {
   counter += 1;
   const dir = path.join(ARTIFACTS, `run-${process.pid}-${counter}`);
   mkdirSync(dir, { recursive: true });
   const db = path.join(dir, "outpost.db");
+  if (prepare) await prepare(db, dir);
   const args = ["--db", db, ...(seed ? [] : ["--no-seed"]), ...extraArgs];
   const browser = await remote({
     hostname: "127.0.0.1",

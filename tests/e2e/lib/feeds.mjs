@@ -78,3 +78,51 @@ export function startFeedServer() {
     });
   });
 }
+
+/**
+ * Serves `count` small feeds at /feeds/N.xml, each answered after `delayMs`
+ * (a slow site, so a poll lasts long enough to be seen), and writes an OPML
+ * file listing them for `outpost sources import`. Resolves to { url, opml,
+ * lastRequestAt(), requests(), close }.
+ */
+export function startManyFeeds({ count, delayMs = 0, opmlPath }) {
+  let last = 0;
+  let served = 0;
+  return new Promise((resolve) => {
+    const server = http.createServer((req, res) => {
+      const m = /^\/feeds\/(\d+)\.xml$/.exec(req.url ?? "");
+      if (!m) {
+        res.writeHead(404);
+        res.end();
+        return;
+      }
+      const base = `http://127.0.0.1:${server.address().port}`;
+      setTimeout(() => {
+        last = Date.now();
+        served += 1;
+        res.writeHead(200, { "content-type": "application/rss+xml; charset=utf-8" });
+        res.end(`<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Wire ${m[1]}</title><link>${base}/</link><description>Fixture</description>
+<item><title>Market day in Khorog, number ${m[1]}</title><link>${base}/news/${m[1]}</link><guid>many-${m[1]}</guid>
+<pubDate>${new Date().toUTCString()}</pubDate><description>Traders met.</description></item>
+</channel></rss>`);
+      }, delayMs);
+    });
+    server.listen(0, "127.0.0.1", async () => {
+      const url = `http://127.0.0.1:${server.address().port}`;
+      const outlines = Array.from(
+        { length: count },
+        (_, i) => `<outline type="rss" text="Wire ${i}" xmlUrl="${url}/feeds/${i}.xml"/>`,
+      ).join("\n");
+      const { writeFileSync } = await import("node:fs");
+      writeFileSync(opmlPath, `<?xml version="1.0"?><opml version="2.0"><head><title>Wires</title></head><body>\n${outlines}\n</body></opml>\n`);
+      resolve({
+        url,
+        opml: opmlPath,
+        lastRequestAt: () => last,
+        requests: () => served,
+        close: () => new Promise((r) => server.close(r)),
+      });
+    });
+  });
+}

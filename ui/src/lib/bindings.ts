@@ -305,6 +305,22 @@ telegram_backfill_posts: number, };
 
 export type PollProgress = { done: number, total: number, current: string | null, new_articles: number, new_alerts: number, };
 
+export type PollState = { 
+/**
+ * The poll in progress, or null when none runs: a progress bar the
+ * events left behind is cleared by it.
+ */
+progress: PollProgress | null, 
+/**
+ * Moves whenever anything is committed to the archive, by this app
+ * or another process; the UI rereads `app_info` only when it moved.
+ */
+archive_version: number, 
+/**
+ * Polling is paused (from the window or the tray).
+ */
+polling_paused: boolean, };
+
 export type ExportFormat = "csv" | "json" | "md" | "html";
 
 export type ExportRequest = { format: ExportFormat, path: string, 

@@ -24,6 +24,7 @@ import type {
   PagePreview,
   PagePreviewRequest,
   PollProgress,
+  PollState,
   PreviewHit,
   QueryCheck,
   SearchHit,
@@ -91,6 +92,8 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 // ---- Commands -----------------------------------------------------------
 
 export const appInfo = () => call<AppInfo>("app_info");
+/** The poll in progress (or none) and the archive's version; cheap. */
+export const pollState = () => call<PollState>("poll_state");
 
 export const listAlerts = (filter: AlertFilter) => call<Array<AlertRow>>("list_alerts", { filter });
 export const getAlert = (id: number) => call<AlertDetail>("get_alert", { id });

@@ -17,6 +17,7 @@ import type {
   PagePreview,
   PagePreviewRequest,
   PageSelectors,
+  PollProgress,
   PreviewHit,
   QueryCheck,
   SearchHit,
@@ -196,6 +197,10 @@ export class MockBackend implements Backend {
   pollingPaused = false;
   autostart = false;
   welcomeNeeded = false;
+  /** The poll in progress, as `poll_state` answers; poll:progress events set it. */
+  pollProgress: PollProgress | null = null;
+  /** Bumped with every change the fake makes, like SQLite's data_version. */
+  private version = 1;
   notifications = { available: true, reason: null as string | null };
   /** The next call of a command fails with this error (once). */
   failures = new Map<string, ApiError>();
@@ -263,6 +268,17 @@ export class MockBackend implements Backend {
     }
     this.recount();
   }
+
+  /** Moves whenever anything changes, as SQLite's data_version does. */
+  archiveVersion(): number {
+    const marker = `${this.alertsVersion()}|${this.sources.length}|${this.watchlists.length}`;
+    if (marker !== this.lastMarker) {
+      this.lastMarker = marker;
+      this.version++;
+    }
+    return this.version;
+  }
+  private lastMarker = "";
 
   /** Moves whenever the alerts change, as the backend's marker does. */
   alertsVersion(): string {
@@ -353,6 +369,10 @@ export class MockBackend implements Backend {
 
   /** Delivers a backend event to every listener. */
   emit(event: string, payload: unknown): void {
+    if (event === "poll:progress") {
+      const p = payload as PollProgress;
+      this.pollProgress = p.total === 0 ? null : p;
+    }
     for (const h of this.listeners.get(event) ?? []) h(payload);
   }
 
@@ -486,6 +506,8 @@ export class MockBackend implements Backend {
 
   private handle(cmd: string, a: Record<string, unknown>): unknown {
     switch (cmd) {
+      case "poll_state":
+        return { progress: this.pollProgress, archive_version: this.archiveVersion(), polling_paused: this.pollingPaused };
       case "app_info":
         return {
           version: "0.1.0",

@@ -40,6 +40,16 @@ impl Ctx {
     /// Opens the archive through the engine. The CLI never seeds defaults
     /// (`outpost sources defaults` loads the regional pack on request).
     pub fn engine(&self, notify: bool, events: Arc<dyn EventSink>) -> anyhow::Result<Arc<Engine>> {
+        self.engine_on_clock(notify, events, outpost_engine::system_clock())
+    }
+
+    /// [`Ctx::engine`] on another clock (`outpost poll --bench-cycles`).
+    pub fn engine_on_clock(
+        &self,
+        notify: bool,
+        events: Arc<dyn EventSink>,
+        clock: outpost_engine::Clock,
+    ) -> anyhow::Result<Arc<Engine>> {
         let sink: Arc<dyn NotificationSink> = if notify {
             let dir = self.db_path.parent().map(PathBuf::from).unwrap_or_default();
             Arc::new(DesktopNotifier::new(
@@ -54,7 +64,7 @@ impl Ctx {
             seed: false,
             sink,
             events,
-            clock: outpost_engine::system_clock(),
+            clock,
         })?)
     }
 
