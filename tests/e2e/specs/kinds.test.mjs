@@ -10,7 +10,9 @@ import http from "node:http";
 import { withApp, screenshot } from "../lib/app.mjs";
 
 const POST_TITLE = "Hostile channel post about Khorog";
-const GDELT_TITLE = "Hostile GDELT title about Khorog";
+// About another place than the post: two reports naming the same two places
+// would rightly be one story, one row in the list.
+const GDELT_TITLE = "Hostile GDELT title about Kulob";
 
 const PAYLOAD = `
   <script>window.__outpostPwned = "tg-script";</script>
