@@ -19,9 +19,12 @@ r=$scratch/root
 version=$(dpkg-deb -f "$deb" Version)
 # The packaged programs must not write into the tester's home.
 export HOME=$scratch/home XDG_DATA_HOME=$scratch/home/data XDG_STATE_HOME=$scratch/home/state
-"$r/usr/bin/outpost" --version | grep -qF "$version" || fail "outpost --version does not say $version"
-"$r/usr/bin/outpost" --help | grep -q "Usage: outpost" || fail "outpost --help shows no usage"
-"$r/usr/bin/outpost-app" --version | grep -qF "$version" || fail "outpost-app --version does not say $version"
+# Output is captured before it is searched: `grep -q` stops reading at the
+# first match, and with pipefail the writer's broken pipe would fail the
+# check.
+out=$("$r/usr/bin/outpost" --version) && grep -qF "$version" <<<"$out" || fail "outpost --version does not say $version"
+out=$("$r/usr/bin/outpost" --help) && grep -q "Usage: outpost" <<<"$out" || fail "outpost --help shows no usage"
+out=$("$r/usr/bin/outpost-app" --version) && grep -qF "$version" <<<"$out" || fail "outpost-app --version does not say $version"
 
 # The desktop entry: valid, in the News menu, with keywords.
 desktop=$(find "$r/usr/share/applications" -name '*.desktop' | head -n1)
