@@ -2,6 +2,7 @@ import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { describe, expect, it } from "vitest";
 import Sources from "../pages/Sources.svelte";
 import { callsOf, fresh } from "../test/helpers";
+import { fullTime } from "./format";
 
 async function openBuilder(url: string) {
   render(Sources);
@@ -25,6 +26,11 @@ describe("Page source builder", () => {
     await waitFor(() => expect(screen.getByTestId("page-count").textContent).toContain("12 items found"));
     expect(screen.getAllByTestId("page-item-row")).toHaveLength(5);
     expect(screen.getAllByTestId("page-item-row")[0]!.textContent).toContain("Новость 1 о событиях на границе");
+    // A read date shows in the UI's own format, as everywhere else; the
+    // instant it was read as stays on hover.
+    const date = screen.getAllByTestId("page-item-date")[0]!;
+    expect(date.getAttribute("title")).toMatch(/^2026-11-\d\dT09:00:00Z$/);
+    expect(date.textContent).toBe(fullTime(date.getAttribute("title")!));
     expect(value("page-name")).toBe("Лента новостей");
     // The first call sent nothing typed; the engine suggested.
     expect((callsOf(mock, "preview_page_source")[0]!.req as { selectors: { item: string } }).selectors.item).toBe("");
