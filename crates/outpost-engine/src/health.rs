@@ -194,7 +194,7 @@ pub fn short_error(full: &str) -> String {
 /// Fetch-log entries read per source: enough for the empty-polls rule.
 const LOG_ENTRIES: u32 = 8;
 /// Item times read per source for its rhythm.
-const RHYTHM_WINDOW: u32 = 20;
+const RHYTHM_WINDOW: usize = 20;
 
 /// Assesses each of `sources` from the archive (through the readers' pool).
 pub fn assess_sources(
@@ -203,10 +203,16 @@ pub fn assess_sources(
 ) -> crate::error::Result<std::collections::HashMap<outpost_core::SourceId, Assessment>> {
     let now = engine.now();
     let store = engine.reader();
+    // The rhythm is the scheduler's publish history (one read for every
+    // source), not a second walk over each source's articles.
+    let histories = store.publish_histories()?;
     let mut out = std::collections::HashMap::with_capacity(sources.len());
     for s in sources {
         let log = store.fetch_log(s.id, LOG_ENTRIES)?;
-        let times = store.recent_item_times(s.id, RHYTHM_WINDOW)?;
+        let times: Vec<_> = histories
+            .get(&s.id)
+            .map(|h| h.iter().rev().take(RHYTHM_WINDOW).copied().collect())
+            .unwrap_or_default();
         out.insert(s.id, assess(s, &log, &times, now));
     }
     Ok(out)

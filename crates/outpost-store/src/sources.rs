@@ -353,20 +353,6 @@ impl Store {
         })
     }
 
-    /// When a source's most recent items were published (else first seen),
-    /// newest first: the source's rhythm, for its health.
-    pub fn recent_item_times(&self, id: SourceId, limit: u32) -> Result<Vec<Timestamp>> {
-        self.run(|| {
-            let mut st = self.conn.prepare_cached(
-                "SELECT coalesce(a.published, s.first_seen) AS t FROM article_sources s
-                 JOIN articles a ON a.id = s.article_id
-                 WHERE s.source_id = ?1 ORDER BY t DESC LIMIT ?2",
-            )?;
-            let rows = st.query_map(params![id, limit], |r| Ok(from_ms(r.get(0)?)))?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
-        })
-    }
-
     /// The most recent log entries of a source, newest first.
     pub fn fetch_log(&self, id: SourceId, limit: u32) -> Result<Vec<FetchRecord>> {
         self.run(|| {
